@@ -1,0 +1,46 @@
+# mimtoolkit: `make demo` and `make test` set everything up on first use.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+CONSTRAINTS := tools/install/constraints.txt
+STAMP := $(VENV)/.mimtoolkit-installed
+FMNIST_ROOT := /usr/share/datasets/fashion-mnist
+
+.PHONY: install demo test test-fast data clean
+
+install: $(STAMP)
+
+$(STAMP): setup.cfg requirements.txt $(CONSTRAINTS) tools/install/cxx_std20.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip wheel 'setuptools<80'
+	$(PIP) install -q -c $(CONSTRAINTS) torch torchvision
+	$(PY) -c "import mmcv.ops" 2>/dev/null || \
+	  CXX=$(CURDIR)/tools/install/cxx_std20.sh MMCV_WITH_OPS=1 MAX_JOBS=2 \
+	  $(PIP) install --no-build-isolation -c $(CONSTRAINTS) mmcv==2.1.0
+	$(PIP) install -q -c $(CONSTRAINTS) -r requirements.txt
+	$(PIP) install -q --no-deps --no-build-isolation -e .
+	-$(MAKE) --no-print-directory data
+	touch $(STAMP)
+
+# Fashion-MNIST from Debian, where apt is available (optional: tests that need
+# it skip with the reason, and the dataset says how to get it).
+data:
+	@if [ ! -d $(FMNIST_ROOT) ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  (apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1 || \
+	   (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1)) || \
+	  echo "note: could not install dataset-fashion-mnist; Fashion-MNIST configs need it"; fi
+
+demo: install
+	$(PY) tools/train.py configs/mae/mae_vit-tiny-p16_1xb16-amp-coslr-300i_skimage-64.py --work-dir work_dirs/demo --amp
+	@echo "demo outputs in work_dirs/demo (checkpoint, log with per-loss curves, vis/ reconstructions PNG)"
+
+test: install
+	$(PY) -m pytest -q tests
+
+test-fast: install
+	$(PY) -m pytest -q -m "not slow" tests
+
+clean:
+	rm -rf work_dirs build *.egg-info

@@ -1,0 +1,29 @@
+# MAE, small: a 6-layer ViT (width 192) on 64x64 crops of scikit-image's bundled photos,
+# patch 8 (64 patches), mask 0.75, norm_pix. Trains in minutes on a CPU; `make demo` runs
+# it with --amp (bf16 autocast on CPU).
+_base_ = [
+    '../_base_/models/mae_vit-base-p16.py',
+    '../_base_/datasets/skimage_photos_64.py',
+    '../_base_/schedules/adamw_coslr_warmup.py',
+    '../_base_/default_runtime.py',
+]
+vit_tiny = dict(embed_dims=192, num_layers=6, num_heads=3, feedforward_channels=768)
+model = dict(
+    backbone=dict(arch=vit_tiny, img_size=64, patch_size=8),
+    neck=dict(num_patches=64, patch_size=8, embed_dim=192, decoder_embed_dim=128,
+              decoder_depth=2, decoder_num_heads=4),
+    head=dict(patch_size=8))
+
+max_epochs = 20
+warmup_epochs = 2
+optim_wrapper = dict(optimizer=dict(lr=1e-3), clip_grad=dict(max_norm=3.0))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0, end=warmup_epochs,
+         convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', T_max=max_epochs - warmup_epochs, eta_min=1e-5,
+         by_epoch=True, begin=warmup_epochs, end=max_epochs, convert_to_iter_based=True)
+]
+train_cfg = dict(max_epochs=max_epochs)
+auto_scale_lr = dict(base_batch_size=16)
+default_hooks = dict(checkpoint=dict(interval=5))
+custom_hooks = [dict(type='ReconstructionVisHook', interval=100, num_images=4)]

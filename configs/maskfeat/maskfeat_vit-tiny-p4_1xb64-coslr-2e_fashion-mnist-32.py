@@ -1,0 +1,26 @@
+# MaskFeat, small: a 6-layer ViT (width 192) on Fashion-MNIST at 32x32, patch 4; HOG with 4x4
+# cells (3 x 9 x 1 = 27 features per patch), block-wise mask 0.4; two epochs on a CPU.
+_base_ = [
+    '../_base_/models/maskfeat_vit-base-p16.py',
+    '../_base_/datasets/fashion_mnist_32.py',
+    '../_base_/schedules/adamw_coslr_warmup.py',
+    '../_base_/default_runtime.py',
+]
+vit_tiny = dict(embed_dims=192, num_layers=6, num_heads=3, feedforward_channels=768)
+model = dict(
+    data_preprocessor=dict(mean=[72.94] * 3, std=[90.02] * 3, to_rgb=False),
+    backbone=dict(arch=vit_tiny, img_size=32, patch_size=4),
+    masker=dict(mask_ratio=0.4, min_num_patches=4),
+    target_generator=dict(patch_size=4, pool=4, gaussian_window=16),
+    head=dict(in_channels=192, out_channels=27))
+
+max_epochs = 2
+optim_wrapper = dict(optimizer=dict(lr=1e-3, betas=(0.9, 0.999)), clip_grad=dict(max_norm=3.0))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0, end=200),
+    dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min=1e-5, by_epoch=True, begin=0,
+         end=max_epochs, convert_to_iter_based=True)
+]
+train_cfg = dict(max_epochs=max_epochs)
+auto_scale_lr = dict(base_batch_size=64)
+default_hooks = dict(logger=dict(interval=50))

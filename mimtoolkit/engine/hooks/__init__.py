@@ -1,0 +1,4 @@
+"""Training hooks."""
+from .reconstruction_vis_hook import ReconstructionVisHook
+
+__all__ = ['ReconstructionVisHook']

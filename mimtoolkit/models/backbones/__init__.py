@@ -1,0 +1,4 @@
+"""Encoders."""
+from .mim_vit import MIMViT
+
+__all__ = ['MIMViT']

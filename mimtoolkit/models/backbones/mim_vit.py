@@ -1,0 +1,210 @@
+"""MIMViT: the ViT encoder every pretrainer of the toolkit runs."""
+from typing import List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import torch
+import torch.nn as nn
+from mmpretrain.models import VisionTransformer
+from mmpretrain.models.utils import build_2d_sincos_position_embedding, resize_pos_embed
+
+from mimtoolkit.registry import MODELS, register_part
+from mimtoolkit.structures import EncoderOutput, MaskInfo
+from mimtoolkit.utils import require
+
+_DEFAULT_INIT = [
+    dict(type='Xavier', distribution='uniform', layer='Linear'),
+    dict(type='Constant', layer='LayerNorm', val=1.0, bias=0.0)
+]
+
+
+@register_part('backbone')
+class MIMViT(VisionTransformer):
+    """Vision Transformer for masked image modeling.
+
+    A subclass of mmpretrain's ``VisionTransformer``, so parameter names are
+    mmpretrain's (``patch_embed.projection``, ``cls_token``, ``pos_embed``,
+    ``layers.N.{ln1,attn.qkv,attn.proj,ln2,ffn.layers.0.0,ffn.layers.1}``,
+    ``ln1``): an mmpretrain MAE checkpoint loads unchanged, and layer-wise lr
+    decay works. Position embeddings of checkpoints at another resolution are
+    interpolated on load.
+
+    Two forward paths:
+
+    - ``encode(x, mask_info)`` for pretraining returns an :class:`EncoderOutput`.
+      Masked patches are dropped (MAE), or replaced by a learned mask token when
+      ``use_mask_token=True`` (MaskFeat, BEiT, SimMIM).
+    - ``forward(x)`` with no mask is mmpretrain's ``VisionTransformer.forward``
+      (a tuple of features at ``out_indices``, shaped by ``out_type``) for
+      transfer and feature extraction.
+
+    Args:
+        arch (str | dict): mmpretrain arch name (``'s'``, ``'b'``, ``'l'``,
+            ``'deit-tiny'``...) or a dict with ``embed_dims``, ``num_layers``,
+            ``num_heads``, ``feedforward_channels``.
+        img_size (int): Input size; ``patch_size`` must divide it.
+        patch_size (int): Patch size.
+        use_mask_token (bool): Replace masked patches by a mask token instead
+            of dropping them. Defaults to False.
+        sincos_pos_embed (bool): Fixed 2-D sin-cos position embedding (MAE);
+            False makes it learnable (trunc-normal init). Defaults to True.
+        attn_cfgs (dict | list[dict], optional): Attention of each layer, as a
+            registered ``'attention'`` part config (one dict for all layers, or
+            one per layer). The layer's sizes, dropout and drop path are filled
+            in. Defaults to dense attention everywhere.
+        out_type (str): Output of the unmasked path: ``'raw'``, ``'cls_token'``,
+            ``'featmap'`` or ``'avg_featmap'``. Defaults to ``'raw'``.
+        **kwargs: The other ``VisionTransformer`` arguments (``out_indices``,
+            ``drop_rate``, ``drop_path_rate``, ``qkv_bias``, ``norm_cfg``,
+            ``final_norm``, ``interpolate_mode``, ``layer_scale_init_value``,
+            ``patch_cfg``, ``layer_cfgs``, ``pre_norm``, ``frozen_stages``).
+    """
+
+    def __init__(self,
+                 arch: Union[str, dict] = 'b',
+                 img_size: int = 224,
+                 patch_size: int = 16,
+                 use_mask_token: bool = False,
+                 sincos_pos_embed: bool = True,
+                 attn_cfgs: Optional[Union[dict, List[dict]]] = None,
+                 out_type: str = 'raw',
+                 norm_cfg: dict = dict(type='LN', eps=1e-6),
+                 drop_rate: float = 0.,
+                 drop_path_rate: float = 0.,
+                 qkv_bias: bool = True,
+                 layer_scale_init_value: float = 0.,
+                 init_cfg: Optional[Union[dict, List[dict]]] = _DEFAULT_INIT,
+                 **kwargs) -> None:
+        require(isinstance(patch_size, int) and patch_size > 0, 'backbone.patch_size',
+                patch_size, 'a positive int')
+        for side in ((img_size, ) if isinstance(img_size, int) else img_size):
+            require(side % patch_size == 0, 'backbone.img_size', img_size,
+                    f'a multiple of backbone.patch_size={patch_size}')
+        require(isinstance(arch, str) or isinstance(arch, dict), 'backbone.arch', arch,
+                f'one of {sorted(self.arch_zoo)} or a dict')
+        if isinstance(arch, str):
+            require(arch.lower() in self.arch_zoo, 'backbone.arch', arch,
+                    f'one of {sorted(self.arch_zoo)} or a dict')
+        super().__init__(
+            arch=arch,
+            img_size=img_size,
+            patch_size=patch_size,
+            out_type=out_type,
+            norm_cfg=norm_cfg,
+            drop_rate=drop_rate,
+            drop_path_rate=drop_path_rate,
+            qkv_bias=qkv_bias,
+            layer_scale_init_value=layer_scale_init_value,
+            with_cls_token=True,
+            init_cfg=init_cfg,
+            **kwargs)
+        self.patch_size = patch_size
+        self.sincos_pos_embed = sincos_pos_embed
+        self.pos_embed.requires_grad = not sincos_pos_embed
+        self.use_mask_token = use_mask_token
+        if use_mask_token:
+            self.mask_token = nn.Parameter(torch.zeros(1, 1, self.embed_dims))
+        self._replace_attention(attn_cfgs, drop_rate, drop_path_rate, qkv_bias,
+                                layer_scale_init_value)
+
+    def _replace_attention(self, attn_cfgs, drop_rate, drop_path_rate, qkv_bias,
+                           layer_scale_init_value) -> None:
+        """Swap the dense attention of the layers whose config names a variant."""
+        if attn_cfgs is None:
+            return
+        if isinstance(attn_cfgs, dict):
+            attn_cfgs = [attn_cfgs] * self.num_layers
+        require(
+            len(attn_cfgs) == self.num_layers, 'backbone.attn_cfgs', attn_cfgs,
+            f'one dict, or a list of {self.num_layers} dicts (one per layer)')
+        dpr = np.linspace(0, drop_path_rate, self.num_layers)
+        for i, cfg in enumerate(attn_cfgs):
+            if cfg.get('type', 'DenseAttention') in ('DenseAttention', 'mimtoolkit.DenseAttention'):
+                continue
+            full_cfg = dict(
+                embed_dims=self.embed_dims,
+                num_heads=self.arch_settings['num_heads'],
+                proj_drop=drop_rate,
+                dropout_layer=dict(type='DropPath', drop_prob=float(dpr[i])),
+                qkv_bias=qkv_bias,
+                layer_scale_init_value=layer_scale_init_value)
+            full_cfg.update(cfg)
+            self.layers[i].attn = MODELS.build(full_cfg)
+
+    def init_weights(self) -> None:
+        """Sin-cos (or trunc-normal) position embedding, MAE's patch/token init."""
+        super().init_weights()
+        if isinstance(self.init_cfg, dict) and self.init_cfg.get('type') == 'Pretrained':
+            return
+        if self.sincos_pos_embed:
+            pos_embed = build_2d_sincos_position_embedding(
+                self.patch_resolution, self.embed_dims, cls_token=True)
+            self.pos_embed.data.copy_(pos_embed.float())
+        w = self.patch_embed.projection.weight.data
+        nn.init.xavier_uniform_(w.view([w.shape[0], -1]))
+        nn.init.normal_(self.cls_token, std=.02)
+        if self.use_mask_token:
+            nn.init.trunc_normal_(self.mask_token, std=.02)
+
+    def patch_grid(self, img_hw: Sequence[int]) -> Tuple[int, int]:
+        """The patch grid (h, w) of an input of spatial size ``img_hw``."""
+        return img_hw[0] // self.patch_size, img_hw[1] // self.patch_size
+
+    def encode(self,
+               x: torch.Tensor,
+               mask_info: Optional[MaskInfo] = None,
+               return_layers: Sequence[int] = ()) -> EncoderOutput:
+        """Encode an image batch, optionally masked.
+
+        Args:
+            x (Tensor): (B, C, H, W) images.
+            mask_info (MaskInfo, optional): The mask on the (H/p)·(W/p) grid;
+                None encodes every patch.
+            return_layers (Sequence[int]): 0-based layers whose outputs to
+                return in ``hidden_states``.
+
+        Returns:
+            EncoderOutput: ``tokens`` (B, 1 + N, C) with N = visible patches
+            (dropped masking), or N = L (mask token, or no mask).
+        """
+        B = x.shape[0]
+        x, hw = self.patch_embed(x)
+        pos_embed = resize_pos_embed(self.pos_embed, self.patch_resolution, hw,
+                                     self.interpolate_mode, self.num_extra_tokens)
+        if mask_info is not None and self.use_mask_token:
+            w = mask_info.mask.unsqueeze(-1).to(x.dtype)
+            x = x * (1 - w) + self.mask_token.to(x.dtype) * w
+        x = x + pos_embed[:, self.num_extra_tokens:]
+        if mask_info is not None and not self.use_mask_token:
+            index = mask_info.ids_keep.unsqueeze(-1).expand(-1, -1, x.shape[-1])
+            x = torch.gather(x, dim=1, index=index)
+        cls_token = (self.cls_token + pos_embed[:, :1]).expand(B, -1, -1)
+        x = torch.cat((cls_token, x), dim=1)
+        x = self.pre_norm(self.drop_after_pos(x))
+
+        hidden_states = {}
+        for i, layer in enumerate(self.layers):
+            x = layer(x)
+            if i in return_layers:
+                hidden_states[i] = x
+        if self.final_norm:
+            x = self.ln1(x)
+        return EncoderOutput(tokens=x, mask_info=mask_info, hidden_states=hidden_states,
+                             num_extra_tokens=self.num_extra_tokens)
+
+    def forward(self, x: torch.Tensor, mask_info: Optional[MaskInfo] = None):
+        """Masked pretraining path, or mmpretrain's path for transfer.
+
+        Args:
+            x (Tensor): (B, C, H, W) images.
+            mask_info (MaskInfo, optional): Given: :meth:`encode`. None: the
+                tuple of ``out_indices`` features, shaped by ``out_type``.
+        """
+        if mask_info is None:
+            return super().forward(x)
+        return self.encode(x, mask_info)
+
+    def get_layer_depth(self, param_name: str, prefix: str = ''):
+        """Layer depth for layer-wise lr decay; the mask token sits with the stem."""
+        if param_name == prefix + 'mask_token':
+            return 0, self.num_layers + 2
+        return super().get_layer_depth(param_name, prefix)

@@ -1,0 +1,65 @@
+"""MAE's pixel reconstruction head, returning a named loss."""
+from typing import Dict
+
+import torch
+from mmpretrain.models.heads import MAEPretrainHead
+
+from mimtoolkit.registry import register_part
+
+
+@register_part('head')
+class PixelReconstructionHead(MAEPretrainHead):
+    """Pixel targets on masked patches, optionally normalised per patch (``norm_pix``).
+
+    mmpretrain's ``MAEPretrainHead`` plus a named loss and :meth:`to_pixels`,
+    which undoes ``norm_pix`` with each target patch's own mean and variance,
+    so reconstructions can be shown as images.
+
+    Args:
+        loss (dict): Loss config. Defaults to L2 ``PixelReconstructionLoss``.
+        norm_pix (bool): Normalise each target patch. Defaults to False.
+        patch_size (int): Patch size. Defaults to 16.
+        in_channels (int): Image channels. Defaults to 3.
+        loss_name (str): Key of the loss in the returned dict. Defaults to ``'loss_rec'``.
+    """
+
+    def __init__(self,
+                 loss: dict = dict(type='PixelReconstructionLoss', criterion='L2'),
+                 norm_pix: bool = False,
+                 patch_size: int = 16,
+                 in_channels: int = 3,
+                 loss_name: str = 'loss_rec') -> None:
+        super().__init__(loss=loss, norm_pix=norm_pix, patch_size=patch_size,
+                         in_channels=in_channels)
+        self.loss_name = loss_name
+
+    def loss(self, pred: torch.Tensor, target: torch.Tensor,
+             mask: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """Reconstruction loss on the masked patches.
+
+        Args:
+            pred (Tensor): (B, L, p²·C) predicted patches.
+            target (Tensor): (B, C, H, W) the images.
+            mask (Tensor): (B, L), 1 = masked.
+
+        Returns:
+            dict[str, Tensor]: ``{loss_name: scalar}``.
+        """
+        return {self.loss_name: super().loss(pred, target, mask)}
+
+    def to_pixels(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Predicted patches as images in the target's (data-preprocessor) space.
+
+        Args:
+            pred (Tensor): (B, L, p²·C) predicted patches.
+            target (Tensor): (B, C, H, W) the images they reconstruct.
+
+        Returns:
+            Tensor: (B, C, H, W).
+        """
+        if self.norm_pix:
+            patches = self.patchify(target)
+            mean = patches.mean(dim=-1, keepdim=True)
+            var = patches.var(dim=-1, keepdim=True)
+            pred = pred * (var + 1.e-6)**.5 + mean
+        return self.unpatchify(pred)

@@ -1,0 +1,49 @@
+"""What every masker shares: an exact masked count per sample."""
+from typing import Tuple
+
+import torch
+import torch.nn as nn
+
+from mimtoolkit.structures import MaskInfo
+from mimtoolkit.utils import require
+
+
+class BaseMasker(nn.Module):
+    """Chooses the patches to mask; subclasses score patches, this keeps the count exact.
+
+    Args:
+        mask_ratio (float): Fraction of patches masked, in (0, 1).
+    """
+
+    def __init__(self, mask_ratio: float) -> None:
+        super().__init__()
+        require(
+            isinstance(mask_ratio, (int, float)) and 0 < mask_ratio < 1, 'masker.mask_ratio',
+            mask_ratio, 'a float in (0, 1)')
+        self.mask_ratio = float(mask_ratio)
+
+    def num_visible(self, num_patches: int) -> int:
+        """Visible patches per sample: ``int(L · (1 − mask_ratio))`` as in MAE."""
+        n = int(num_patches * (1 - self.mask_ratio))
+        require(n >= 1, 'masker.mask_ratio', self.mask_ratio,
+                f'a ratio that leaves at least one of the {num_patches} patches visible')
+        return n
+
+    def scores(self, batch_size: int, grid: Tuple[int, int], device: torch.device) -> torch.Tensor:
+        """(B, L) scores; the lowest ``num_visible`` of each row stay visible."""
+        raise NotImplementedError
+
+    def forward(self, batch_size: int, grid: Tuple[int, int], device: torch.device) -> MaskInfo:
+        """Mask a batch.
+
+        Args:
+            batch_size (int): B.
+            grid (tuple[int, int]): The patch grid (h, w); L = h·w.
+            device (torch.device): Where the mask lives.
+
+        Returns:
+            MaskInfo: The same number of masked patches in every sample.
+        """
+        num_visible = self.num_visible(grid[0] * grid[1])
+        ids_shuffle = torch.argsort(self.scores(batch_size, grid, device), dim=1)
+        return MaskInfo.from_shuffle(ids_shuffle, num_visible)

@@ -1,0 +1,6 @@
+"""Pretrainers: one file per method, each owning only its wiring."""
+from .base_pretrainer import BasePretrainer
+from .mae import MAE
+from .maskfeat import MaskFeat
+
+__all__ = ['BasePretrainer', 'MAE', 'MaskFeat']

@@ -1,0 +1,82 @@
+"""What every pretrainer shares: building its parts and refusing what it cannot wire."""
+from typing import Dict, List, Optional, Union
+
+import torch.nn as nn
+from mmpretrain.models.selfsup import BaseSelfSupervisor
+from mmpretrain.structures import DataSample
+
+from mimtoolkit.registry import MODELS
+from mimtoolkit.utils import ConfigError, require
+
+PartCfg = Optional[Union[dict, nn.Module]]
+
+
+def build_part(cfg: PartCfg) -> Optional[nn.Module]:
+    """Build a part from a config (mimtoolkit scope, falling back to mmpretrain's)."""
+    if cfg is None or isinstance(cfg, nn.Module):
+        return cfg
+    return MODELS.build(cfg)
+
+
+class BasePretrainer(BaseSelfSupervisor):
+    """An mmpretrain ``BaseSelfSupervisor`` that owns only its method's wiring.
+
+    A step runs ``masker -> backbone.encode -> neck -> head`` (DESIGN.md §1);
+    subclasses say in ``loss`` which parts run in which order. Parts are built
+    in the ``mimtoolkit`` scope, which also reaches every mmpretrain part, so a
+    pretrainer builds the same inside and outside a Runner.
+
+    Args:
+        backbone (dict): The encoder (``MIMViT``).
+        neck (dict, optional): E.g. the MAE decoder.
+        head (dict, optional): Turns predictions into named losses.
+        target_generator (dict, optional): E.g. HOG.
+        masker (dict): Chooses the masked patches.
+        mixer (dict, optional): Input mixing; only pretrainers that wire one in
+            accept it (MAE and MaskFeat do not).
+        data_preprocessor (dict, optional): Defaults to ``SelfSupDataPreprocessor``.
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 backbone: PartCfg,
+                 neck: PartCfg = None,
+                 head: PartCfg = None,
+                 target_generator: PartCfg = None,
+                 masker: PartCfg = None,
+                 mixer: PartCfg = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        if mixer is not None:
+            mixer_type = mixer.get('type') if isinstance(mixer, dict) else type(mixer).__name__
+            raise ConfigError(f'model.mixer={mixer_type!r} is invalid: {type(self).__name__} '
+                              'has no mixed-input branches to wire a mixer into (use a '
+                              'pretrainer built for mixing, or set model.mixer=None)')
+        require(masker is not None, 'model.masker', masker, 'a masker config, e.g. '
+                "dict(type='RandomMasker', mask_ratio=0.75)")
+        super().__init__(
+            backbone=build_part(backbone),
+            neck=build_part(neck),
+            head=build_part(head),
+            target_generator=build_part(target_generator),
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
+        self.masker = build_part(masker)
+        require(hasattr(self.backbone, 'encode'), 'model.backbone.type',
+                type(self.backbone).__name__, 'a MIM encoder with encode() (e.g. MIMViT)')
+
+    def mask(self, inputs):
+        """Mask a batch of images on the backbone's patch grid.
+
+        Args:
+            inputs (Tensor): (B, C, H, W).
+
+        Returns:
+            MaskInfo: The batch's mask.
+        """
+        grid = self.backbone.patch_grid(inputs.shape[-2:])
+        return self.masker(inputs.shape[0], grid, inputs.device)
+
+    def loss(self, inputs, data_samples: List[DataSample]) -> Dict:
+        """Named losses of one step; see subclasses."""
+        raise NotImplementedError

@@ -1,0 +1,79 @@
+"""MAE: drop masked patches, decode all, regress pixels of the masked ones."""
+from typing import Dict, List, Tuple
+
+import torch
+from mmpretrain.structures import DataSample
+
+from mimtoolkit.registry import register_part
+from mimtoolkit.utils import require
+from .base_pretrainer import BasePretrainer
+
+
+@register_part('pretrainer')
+class MAE(BasePretrainer):
+    """Masked Autoencoders (He et al., 2022).
+
+    ``masker -> backbone.encode (visible tokens) -> neck (decoder) -> head (pixels)``.
+
+    Args:
+        backbone (dict): ``MIMViT`` with ``use_mask_token=False``.
+        neck (dict): ``MAEPretrainDecoder`` (mmpretrain).
+        head (dict): ``PixelReconstructionHead``.
+        masker (dict): Defaults to ``RandomMasker(0.75)``.
+        **kwargs: See :class:`BasePretrainer`.
+    """
+
+    def __init__(self, backbone, neck, head, masker=dict(type='RandomMasker', mask_ratio=0.75),
+                 **kwargs) -> None:
+        super().__init__(backbone=backbone, neck=neck, head=head, masker=masker, **kwargs)
+        bb = self.backbone
+        require(not getattr(bb, 'use_mask_token', False), 'model.backbone.use_mask_token', True,
+                'False for MAE (its decoder takes the visible tokens only)')
+        num_patches = bb.patch_resolution[0] * bb.patch_resolution[1]
+        require(self.neck.num_patches == num_patches, 'model.neck.num_patches',
+                self.neck.num_patches, f'{num_patches} (the backbone\'s patch count)')
+        require(self.neck.decoder_embed.in_features == bb.embed_dims, 'model.neck.embed_dim',
+                self.neck.decoder_embed.in_features, f'{bb.embed_dims} (the backbone width)')
+        require(self.head.patch_size == bb.patch_size, 'model.head.patch_size',
+                self.head.patch_size, f'{bb.patch_size} (the backbone patch size)')
+        out = self.neck.decoder_pred.out_features
+        require(out == bb.patch_size**2 * self.head.in_channels, 'model.neck.patch_size', out,
+                f'a decoder predicting {bb.patch_size}x{bb.patch_size}x'
+                f'{self.head.in_channels} values per patch')
+
+    def loss(self, inputs: torch.Tensor, data_samples: List[DataSample],
+             **kwargs) -> Dict[str, torch.Tensor]:
+        """One MAE step.
+
+        Args:
+            inputs (Tensor): (B, 3, H, W) normalised images.
+            data_samples (list[DataSample]): Unused.
+
+        Returns:
+            dict[str, Tensor]: ``{'loss_rec': scalar}``.
+        """
+        pred, mask_info = self._predict(inputs)
+        return self.head.loss(pred, inputs, mask_info.mask)
+
+    def _predict(self, inputs: torch.Tensor):
+        mask_info = self.mask(inputs)
+        latent = self.backbone.encode(inputs, mask_info)
+        return self.neck(latent.tokens, mask_info.ids_restore), mask_info
+
+    @torch.no_grad()
+    def reconstruct(self, inputs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Reconstruct masked images (for visualisation).
+
+        Args:
+            inputs (Tensor): (B, 3, H, W) normalised images.
+
+        Returns:
+            tuple[Tensor, Tensor]: The mask as (B, 1, H, W) with 1 = masked,
+            and the reconstruction (B, 3, H, W) in the inputs' space.
+        """
+        pred, mask_info = self._predict(inputs)
+        p = self.backbone.patch_size
+        h, w = self.backbone.patch_grid(inputs.shape[-2:])
+        mask = mask_info.mask.reshape(-1, 1, h, w)
+        mask = mask.repeat_interleave(p, dim=2).repeat_interleave(p, dim=3)
+        return mask, self.head.to_pixels(pred.float(), inputs)

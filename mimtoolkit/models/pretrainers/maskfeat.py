@@ -1,0 +1,59 @@
+"""MaskFeat: replace masked patches by a mask token, regress their HOG features."""
+from typing import Dict, List
+
+import torch
+from mmpretrain.structures import DataSample
+
+from mimtoolkit.registry import register_part
+from mimtoolkit.utils import require
+from .base_pretrainer import BasePretrainer
+
+
+@register_part('pretrainer')
+class MaskFeat(BasePretrainer):
+    """Masked Feature Prediction (Wei et al., 2022).
+
+    ``masker -> backbone.encode (mask tokens) -> head (HOG of masked patches)``.
+
+    Args:
+        backbone (dict): ``MIMViT`` with ``use_mask_token=True``.
+        head (dict): ``FeaturePredictionHead`` with ``out_channels`` = the
+            target's feature size.
+        target_generator (dict): ``PatchHOGGenerator``.
+        masker (dict): Defaults to ``BlockwiseMasker(0.4)``.
+        **kwargs: See :class:`BasePretrainer`.
+    """
+
+    def __init__(self, backbone, head, target_generator,
+                 masker=dict(type='BlockwiseMasker', mask_ratio=0.4), **kwargs) -> None:
+        super().__init__(backbone=backbone, head=head, target_generator=target_generator,
+                         masker=masker, **kwargs)
+        bb, target = self.backbone, self.target_generator
+        require(getattr(bb, 'use_mask_token', False), 'model.backbone.use_mask_token', False,
+                'True for MaskFeat (the head predicts at every masked position)')
+        require(self.head.in_channels == bb.embed_dims, 'model.head.in_channels',
+                self.head.in_channels, f'{bb.embed_dims} (the backbone width)')
+        require(target.patch_size == bb.patch_size, 'model.target_generator.patch_size',
+                target.patch_size, f'{bb.patch_size} (the backbone patch size)')
+        require(self.head.out_channels == target.out_channels, 'model.head.out_channels',
+                self.head.out_channels, f'{target.out_channels} (the HOG feature size)')
+        window = target.gaussian_window
+        require(not window or all(s % window == 0 for s in bb.img_size),
+                'model.target_generator.gaussian_window', window,
+                f'a divisor of the image size {bb.img_size} (or 0)')
+
+    def loss(self, inputs: torch.Tensor, data_samples: List[DataSample],
+             **kwargs) -> Dict[str, torch.Tensor]:
+        """One MaskFeat step.
+
+        Args:
+            inputs (Tensor): (B, 3, H, W) normalised images.
+            data_samples (list[DataSample]): Unused.
+
+        Returns:
+            dict[str, Tensor]: ``{'loss_hog': scalar}`` (the head's loss name).
+        """
+        mask_info = self.mask(inputs)
+        latent = self.backbone.encode(inputs, mask_info)
+        target = self.target_generator(inputs)
+        return self.head.loss(latent.patch_tokens, target, mask_info.mask)

@@ -1,0 +1,80 @@
+"""Registries of mimtoolkit, children of mmpretrain's (scope ``mimtoolkit``).
+
+Because every registry here is a child of mmpretrain's, a config whose
+``default_scope`` is ``'mimtoolkit'`` reaches every mmpretrain (and mmengine)
+part by its plain name, and mmseg/mmdet configs reach ours as
+``type='mimtoolkit.NAME'``.
+
+All model parts live in :data:`MODELS` (as in every OpenMMLab library); the
+*kind* of a part (pretrainer, backbone, attention, mixer, masker, neck, head,
+loss, target) is recorded by :func:`register_part`, so tools and tests can list
+the parts of one kind, e.g. to generate a combination matrix.
+"""
+from typing import Callable, Dict, Type
+
+from mmengine.registry import Registry
+from mmpretrain import registry as mmpretrain_registry
+
+__all__ = [
+    'MODELS', 'DATASETS', 'DATA_SAMPLERS', 'TRANSFORMS', 'HOOKS', 'METRICS',
+    'OPTIM_WRAPPERS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'VISUALIZERS', 'PART_KINDS',
+    'register_part', 'parts_of_kind'
+]
+
+
+def _child(parent: Registry, name: str) -> Registry:
+    return Registry(name, parent=parent, scope='mimtoolkit', locations=['mimtoolkit'])
+
+
+MODELS = _child(mmpretrain_registry.MODELS, 'model')
+DATASETS = _child(mmpretrain_registry.DATASETS, 'dataset')
+DATA_SAMPLERS = _child(mmpretrain_registry.DATA_SAMPLERS, 'data sampler')
+TRANSFORMS = _child(mmpretrain_registry.TRANSFORMS, 'transform')
+HOOKS = _child(mmpretrain_registry.HOOKS, 'hook')
+METRICS = _child(mmpretrain_registry.METRICS, 'metric')
+OPTIM_WRAPPERS = _child(mmpretrain_registry.OPTIM_WRAPPERS, 'optim wrapper')
+OPTIM_WRAPPER_CONSTRUCTORS = _child(mmpretrain_registry.OPTIM_WRAPPER_CONSTRUCTORS,
+                                    'optimizer wrapper constructor')
+VISUALIZERS = _child(mmpretrain_registry.VISUALIZERS, 'visualizer')
+
+#: The kinds of model part a config can combine (DESIGN.md §1).
+PART_KINDS = ('pretrainer', 'backbone', 'attention', 'mixer', 'masker', 'neck', 'head', 'loss',
+              'target')
+
+_PARTS: Dict[str, Dict[str, Type]] = {kind: {} for kind in PART_KINDS}
+
+
+def register_part(kind: str) -> Callable[[Type], Type]:
+    """Register a model part in :data:`MODELS` and record its kind.
+
+    Args:
+        kind (str): One of :data:`PART_KINDS`.
+
+    Returns:
+        Callable: A class decorator.
+    """
+    if kind not in PART_KINDS:
+        raise ValueError(f'register_part: kind={kind!r} is not one of {PART_KINDS}')
+
+    def _register(cls: Type) -> Type:
+        MODELS.register_module(module=cls)
+        _PARTS[kind][cls.__name__] = cls
+        cls.part_kind = kind
+        return cls
+
+    return _register
+
+
+def parts_of_kind(kind: str) -> Dict[str, Type]:
+    """All registered mimtoolkit parts of one kind, by name.
+
+    Args:
+        kind (str): One of :data:`PART_KINDS`.
+
+    Returns:
+        dict[str, type]: Registered name to class.
+    """
+    if kind not in PART_KINDS:
+        raise ValueError(f'parts_of_kind: kind={kind!r} is not one of {PART_KINDS}')
+    import mimtoolkit.models  # noqa: F401  (registers every part)
+    return dict(_PARTS[kind])

@@ -1,0 +1,87 @@
+"""Safe checkpoint loading with clear errors.
+
+torch >= 2.6 loads with ``weights_only=True`` by default, which refuses
+mmengine's own checkpoints (they hold a ``HistoryBuffer`` and numpy arrays in
+the message hub). Rather than turning the safety off, :func:`allow_mmengine_checkpoints`
+allow-lists exactly the types mmengine writes, so ``--resume`` of the toolkit's
+own checkpoints works and third-party weights still load with ``weights_only=True``.
+"""
+import os.path as osp
+from typing import Dict, List
+
+import numpy as np
+import torch
+from mmengine.logging import HistoryBuffer
+
+from .errors import ConfigError
+
+
+def allow_mmengine_checkpoints() -> None:
+    """Allow-list the non-tensor types that mmengine puts into checkpoints."""
+    np_dtype_classes = [type(np.dtype(t)) for t in (
+        np.float64, np.float32, np.float16, np.int64, np.int32, np.uint8, np.bool_)]
+    torch.serialization.add_safe_globals([
+        HistoryBuffer, np.ndarray, np.dtype, np.core.multiarray._reconstruct,
+        np.core.multiarray.scalar, *np_dtype_classes
+    ])
+
+
+def load_state_dict_file(path: str, field: str = 'checkpoint') -> Dict[str, torch.Tensor]:
+    """Load the ``state_dict`` of a checkpoint file with ``weights_only=True``.
+
+    Args:
+        path (str): A ``.pth`` file (mmengine, mmpretrain, or a bare state dict).
+        field (str): The config key the path came from, for error messages.
+
+    Returns:
+        dict[str, Tensor]: The model's state dict.
+
+    Raises:
+        ConfigError: If the file does not exist or is not a checkpoint.
+    """
+    if not osp.isfile(path):
+        raise ConfigError(f'{field}={path!r} is invalid: expected an existing checkpoint file')
+    try:
+        ckpt = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as err:  # a corrupt/truncated file or a non-checkpoint
+        raise ConfigError(f'{field}={path!r} is invalid: cannot be read as a torch '
+                          f'checkpoint ({type(err).__name__}: {str(err)[:200]})') from None
+    for key in ('state_dict', 'model'):
+        if isinstance(ckpt, dict) and isinstance(ckpt.get(key), dict):
+            ckpt = ckpt[key]
+    if not isinstance(ckpt, dict):
+        raise ConfigError(f'{field}={path!r} is invalid: expected a state dict, got '
+                          f'{type(ckpt).__name__}')
+    return ckpt
+
+
+def load_matching_state_dict(model: torch.nn.Module, state_dict: Dict[str, torch.Tensor],
+                             field: str = 'checkpoint') -> List[str]:
+    """Load weights, refusing checkpoints that do not match the model.
+
+    Args:
+        model (nn.Module): The model to load into.
+        state_dict (dict): Weights by parameter name.
+        field (str): The config key the weights came from, for error messages.
+
+    Returns:
+        list[str]: Keys of the checkpoint the model does not use.
+
+    Raises:
+        ConfigError: On a shape mismatch or when a model parameter is missing.
+    """
+    own = model.state_dict()
+    wrong_shape = [
+        f'{k}: checkpoint {tuple(v.shape)} vs model {tuple(own[k].shape)}'
+        for k, v in state_dict.items()
+        if k in own and own[k].shape != v.shape and not k.endswith('pos_embed')
+    ]
+    if wrong_shape:
+        raise ConfigError(f'{field} does not match the model: shapes differ for '
+                          + '; '.join(wrong_shape[:5]) +
+                          (f' (+{len(wrong_shape) - 5} more)' if len(wrong_shape) > 5 else ''))
+    result = model.load_state_dict(state_dict, strict=False)
+    if result.missing_keys:
+        raise ConfigError(f'{field} does not match the model: it lacks '
+                          f'{len(result.missing_keys)} parameters, e.g. {result.missing_keys[:5]}')
+    return list(result.unexpected_keys)

@@ -1,0 +1,61 @@
+"""Shared fixtures: the repo root, tiny model configs, and a CLI runner."""
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+import torch
+
+import mimtoolkit  # noqa: F401  (registers every part)
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+TINY_ARCH = dict(embed_dims=32, num_layers=2, num_heads=2, feedforward_channels=64)
+
+
+@pytest.fixture(autouse=True)
+def _seed_and_scope():
+    from mmengine.registry import DefaultScope
+    torch.manual_seed(0)
+    yield
+    DefaultScope._instance_dict.clear()
+
+
+def tiny_mae_cfg(img=32, patch=8, mask_ratio=0.75, norm_pix=True):
+    """A 2-layer MAE on img x img inputs."""
+    n = (img // patch)**2
+    return dict(
+        type='MAE',
+        data_preprocessor=dict(type='SelfSupDataPreprocessor', mean=[127.5] * 3,
+                               std=[64.0] * 3, to_rgb=True),
+        backbone=dict(type='MIMViT', arch=TINY_ARCH, img_size=img, patch_size=patch),
+        masker=dict(type='RandomMasker', mask_ratio=mask_ratio),
+        neck=dict(type='MAEPretrainDecoder', num_patches=n, patch_size=patch, in_chans=3,
+                  embed_dim=32, decoder_embed_dim=16, decoder_depth=1, decoder_num_heads=2),
+        head=dict(type='PixelReconstructionHead', norm_pix=norm_pix, patch_size=patch))
+
+
+def tiny_maskfeat_cfg(img=32, patch=8, pool=4):
+    """A 2-layer MaskFeat on img x img inputs."""
+    return dict(
+        type='MaskFeat',
+        backbone=dict(type='MIMViT', arch=TINY_ARCH, img_size=img, patch_size=patch,
+                      use_mask_token=True, sincos_pos_embed=False),
+        masker=dict(type='BlockwiseMasker', mask_ratio=0.4, min_num_patches=2),
+        target_generator=dict(type='PatchHOGGenerator', patch_size=patch, pool=pool,
+                              gaussian_window=16),
+        head=dict(type='FeaturePredictionHead', in_channels=32,
+                  out_channels=27 * (patch // pool)**2, loss_name='loss_hog'))
+
+
+def run_tool(args, timeout=900, env_extra=None, check=True):
+    """Run a repo tool as a user would; returns the CompletedProcess."""
+    env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='1',
+               PYTHON=sys.executable, **(env_extra or {}))
+    cmd = ([sys.executable] if args[0].endswith('.py') else ['bash']) + list(args)
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f'{cmd} exited {proc.returncode}\n--- stdout\n{proc.stdout[-4000:]}'
+                             f'\n--- stderr\n{proc.stderr[-6000:]}')
+    return proc

@@ -1,0 +1,140 @@
+"""tools/train.py, dist_train.sh, resume and the visualiser, run as a user runs them."""
+import glob
+import os.path as osp
+
+import mmcv
+import pytest
+
+from ..conftest import run_tool
+from .helpers import loss_went_down, scalars
+
+pytestmark = pytest.mark.slow
+
+MAE_SKIMAGE = 'configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
+MAEFEAT_SKIMAGE = 'configs/maskfeat/maskfeat_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
+SMALL = [
+    'train_dataloader.dataset.crops_per_photo=4',  # 68 images: 4 iterations of 16 an epoch
+    'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+    'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=1',
+    'log_processor.window_size=1'
+]
+
+
+@pytest.fixture(scope='module')
+def mae_run(tmp_path_factory):
+    work_dir = str(tmp_path_factory.mktemp('mae'))
+    run_tool(['tools/train.py', MAE_SKIMAGE, '--work-dir', work_dir, '--cfg-options', *SMALL,
+              'train_cfg.max_epochs=8', 'custom_hooks.0.interval=16'])
+    return work_dir
+
+
+def test_mae_trains_loss_goes_down_and_leaves_checkpoint_log_and_figure(mae_run):
+    records = scalars(mae_run)
+    assert len(records) == 32 and all('loss_rec' in r for r in records)
+    assert loss_went_down(records, 'loss_rec')
+    assert osp.isfile(osp.join(mae_run, 'epoch_8.pth'))
+    figures = glob.glob(osp.join(mae_run, '*', 'vis_data', 'vis_image', 'reconstruction_*.png'))
+    assert len(figures) == 2  # iterations 16 and 32
+    assert mmcv.imread(figures[0]).shape == (4 * 64, 4 * 64, 3)
+
+
+def test_resume_continues_from_the_checkpoint(mae_run, tmp_path):
+    import shutil
+    work_dir = str(tmp_path / 'resumed')
+    shutil.copytree(mae_run, work_dir)
+    proc = run_tool(['tools/train.py', MAE_SKIMAGE, '--work-dir', work_dir, '--resume',
+                     '--cfg-options', *SMALL, 'train_cfg.max_epochs=9',
+                     'custom_hooks.0.interval=1000'])
+    log = proc.stdout + proc.stderr
+    assert 'resumed epoch: 8, iter: 32' in log
+    new = [r for r in scalars(work_dir) if r['iter'] > 32]
+    assert [r['iter'] for r in new] == [33, 34, 35, 36]
+    assert osp.isfile(osp.join(work_dir, 'epoch_9.pth'))
+
+
+def test_visualize_reconstruction_tool(mae_run, tmp_path):
+    out = str(tmp_path / 'rec.png')
+    run_tool(['tools/analysis_tools/visualize_reconstruction.py', MAE_SKIMAGE,
+              osp.join(mae_run, 'epoch_8.pth'), '--out', out, '--num-images', 3])
+    assert mmcv.imread(out).shape == (3 * 64, 4 * 64, 3)
+
+
+def test_visualize_refuses_a_checkpoint_of_another_model(mae_run, tmp_path):
+    proc = run_tool(['tools/analysis_tools/visualize_reconstruction.py', MAE_SKIMAGE,
+                     osp.join(mae_run, 'epoch_8.pth'), '--out', str(tmp_path / 'x.png'),
+                     '--cfg-options', 'model.neck.decoder_embed_dim=64'], check=False)
+    assert proc.returncode == 2
+    assert 'checkpoint does not match the model: shapes differ' in proc.stderr
+    assert 'Traceback' not in proc.stderr
+
+
+def test_maskfeat_trains_and_loss_goes_down(tmp_path):
+    work_dir = str(tmp_path)
+    run_tool(['tools/train.py', MAEFEAT_SKIMAGE, '--work-dir', work_dir, '--cfg-options',
+              *SMALL, 'train_cfg.max_epochs=6'])
+    records = scalars(work_dir)
+    assert len(records) == 24 and loss_went_down(records, 'loss_hog')
+
+
+def test_amp_flag_trains_in_bf16_on_cpu(tmp_path):
+    proc = run_tool(['tools/train.py', MAE_SKIMAGE, '--work-dir', str(tmp_path), '--amp',
+                     '--cfg-options', *SMALL, 'train_cfg.max_epochs=1'])
+    assert 'CPUAutocastOptimWrapper' in proc.stdout + proc.stderr or \
+        'AutoAmpOptimWrapper' in open(glob.glob(str(tmp_path / '*' / '*.py'))[0]).read()
+    assert len(scalars(str(tmp_path))) == 4
+
+
+@pytest.mark.parametrize('config,loss', [
+    ('configs/mae/mae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py', 'loss_rec'),
+    ('configs/maskfeat/maskfeat_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py', 'loss_hog'),
+])
+def test_fashion_mnist_configs_train(config, loss, tmp_path):
+    if not osp.isdir('/usr/share/datasets/fashion-mnist'):
+        pytest.skip("Debian's dataset-fashion-mnist is not installed (make data)")
+    run_tool(['tools/train.py', config, '--work-dir', str(tmp_path), '--cfg-options',
+              'train_dataloader.dataset.indices=1280', 'train_dataloader.num_workers=0',
+              'train_dataloader.persistent_workers=False', 'default_hooks.logger.interval=1',
+              'log_processor.window_size=1', 'train_cfg.max_epochs=1',
+              'custom_hooks=[]'])
+    records = scalars(str(tmp_path))
+    assert len(records) == 20 and loss_went_down(records, loss)
+
+
+def test_dist_train_two_processes_with_gloo(tmp_path):
+    work_dir = str(tmp_path)
+    proc = run_tool(['tools/dist_train.sh', MAE_SKIMAGE, '2', '--work-dir', work_dir,
+                     '--cfg-options', *SMALL, 'train_cfg.max_epochs=2',
+                     'train_dataloader.batch_size=8'],
+                    env_extra=dict(PORT='29517'))
+    log = proc.stdout + proc.stderr
+    assert 'Distributed launcher: pytorch' in log or "'world_size': 2" in log or \
+        'world_size: 2' in log
+    assert len(scalars(work_dir)) == 10  # 68 images / (2 x 8) = 5 iterations an epoch (rank 0)
+    assert osp.isfile(osp.join(work_dir, 'epoch_2.pth'))
+
+
+def test_bad_config_value_is_one_clear_line(tmp_path):
+    proc = run_tool(['tools/train.py', MAE_SKIMAGE, '--work-dir', str(tmp_path),
+                     '--cfg-options', 'model.masker.mask_ratio=1.5'], check=False)
+    assert proc.returncode == 2
+    assert 'masker.mask_ratio=1.5 is invalid: expected a float in (0, 1)' in proc.stderr
+    assert 'Traceback' not in proc.stderr
+
+
+def test_missing_fashion_mnist_root_is_one_clear_line(tmp_path):
+    proc = run_tool(['tools/train.py',
+                     'configs/mae/mae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py',
+                     '--work-dir', str(tmp_path), '--cfg-options',
+                     f'train_dataloader.dataset.data_root={tmp_path}/nowhere'], check=False)
+    assert proc.returncode == 2
+    assert 'dataset.data_root=' in proc.stderr and 'dataset-fashion-mnist' in proc.stderr
+    assert 'Traceback' not in proc.stderr
+
+
+def test_benchmark_against_mmpretrain_mae(tmp_path):
+    proc = run_tool(['tools/analysis_tools/benchmark.py', MAE_SKIMAGE, '--vs', 'mmpretrain-mae',
+                     '--batch-size', '4', '--rounds', '2', '--steps', '1', '--warmup', '1'])
+    assert '| mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py | fp32 |' in proc.stdout
+    assert '| mmpretrain-mae | fp32 |' in proc.stdout
+    ratio = float(proc.stdout.split('ratio (CONFIG / reference images/s):')[1].split()[0])
+    assert ratio > 0

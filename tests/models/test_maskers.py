@@ -1,0 +1,73 @@
+"""Maskers: exact counts, MAE's convention, determinism under a seed."""
+import pytest
+import torch
+
+from mimtoolkit.registry import MODELS
+from mimtoolkit.structures import MaskInfo
+from mimtoolkit.utils import ConfigError
+
+
+@pytest.mark.parametrize('masker', [
+    dict(type='RandomMasker', mask_ratio=0.75),
+    dict(type='BlockwiseMasker', mask_ratio=0.4, min_num_patches=4),
+    dict(type='BlockwiseMasker', mask_ratio=0.75, min_num_patches=2),
+])
+def test_exact_count_and_consistent_indices(masker):
+    masker = MODELS.build(masker)
+    info = masker(8, (14, 14), torch.device('cpu'))
+    num_visible = int(196 * (1 - masker.mask_ratio))
+    assert info.mask.shape == (8, 196) and info.ids_keep.shape == (8, num_visible)
+    assert torch.all(info.mask.sum(1) == 196 - num_visible)
+    # ids_keep are exactly the visible (0) patches; ids_restore inverts the shuffle
+    assert torch.all(torch.gather(info.mask, 1, info.ids_keep) == 0)
+    restored = torch.gather(torch.cat([torch.zeros(8, num_visible),
+                                       torch.ones(8, 196 - num_visible)], 1), 1,
+                            info.ids_restore)
+    assert torch.equal(restored, info.mask)
+
+
+def test_random_masker_is_deterministic_under_a_seed_and_varies_without():
+    masker = MODELS.build(dict(type='RandomMasker', mask_ratio=0.6))
+    torch.manual_seed(3)
+    a = masker(4, (8, 8), 'cpu')
+    torch.manual_seed(3)
+    b = masker(4, (8, 8), 'cpu')
+    c = masker(4, (8, 8), 'cpu')
+    assert torch.equal(a.mask, b.mask) and not torch.equal(a.mask, c.mask)
+    assert not torch.equal(a.mask[0], a.mask[1])  # per-sample masks
+
+
+def test_random_masker_is_uniform_over_positions():
+    masker = MODELS.build(dict(type='RandomMasker', mask_ratio=0.75))
+    freq = masker(4000, (4, 4), 'cpu').mask.mean(0)
+    assert torch.allclose(freq, torch.full((16, ), 0.75), atol=0.04)
+
+
+def test_blockwise_masker_masks_connected_blocks():
+    import numpy as np
+    masker = MODELS.build(dict(type='BlockwiseMasker', mask_ratio=0.4, min_num_patches=16))
+    np.random.seed(0)
+    mask = masker(16, (14, 14), 'cpu').mask.reshape(16, 14, 14)
+    # most masked patches have a masked 4-neighbour (random masking: ~40%)
+    padded = torch.nn.functional.pad(mask, (1, 1, 1, 1))
+    neighbours = (padded[:, :-2, 1:-1] + padded[:, 2:, 1:-1] + padded[:, 1:-1, :-2] +
+                  padded[:, 1:-1, 2:])
+    share = ((neighbours > 0) & (mask > 0)).sum() / mask.sum()
+    assert share > 0.9
+
+
+def test_mask_info_from_mask_rejects_uneven_counts():
+    with pytest.raises(ValueError, match='same number'):
+        MaskInfo.from_mask(torch.tensor([[1., 0, 0], [1, 1, 0]]))
+
+
+@pytest.mark.parametrize('ratio', [0, 1, 1.5, -0.1, 'half'])
+def test_mask_ratio_out_of_range_is_a_clear_error(ratio):
+    with pytest.raises(ConfigError, match=r'masker.mask_ratio=.* expected a float in \(0, 1\)'):
+        MODELS.build(dict(type='RandomMasker', mask_ratio=ratio))
+
+
+def test_ratio_that_leaves_nothing_visible_is_a_clear_error():
+    masker = MODELS.build(dict(type='RandomMasker', mask_ratio=0.99))
+    with pytest.raises(ConfigError, match='at least one of the 16 patches visible'):
+        masker(1, (4, 4), 'cpu')

@@ -1,0 +1,184 @@
+"""Training-step throughput and peak memory of a config, against a reference, in one run.
+
+    python tools/analysis_tools/benchmark.py CONFIG [--vs mmpretrain-mae | --vs CONFIG2]
+        [--amp] [--vs-amp] [--batch-size N] [--rounds R] [--steps S] [--warmup W]
+
+A step is forward + backward + optimizer step (AdamW) on a batch of
+preprocessed-shape inputs (B, 3, H, W). The two models alternate in rounds
+(R rounds of S steps each), so machine noise hits both alike; images/s is the
+median over rounds. ``--vs mmpretrain-mae`` builds mmpretrain's own ``MAE``
+(``MAEViT`` + ``MAEPretrainDecoder`` + ``MAEPretrainHead``) with the config's
+sizes. Peak memory: ``torch.cuda.max_memory_allocated`` on GPU; on CPU the peak
+resident-set growth of a fresh process running the same steps.
+"""
+import argparse
+import contextlib
+import multiprocessing as mp
+import os.path as osp
+import resource
+import statistics
+import sys
+import time
+
+import torch
+from mmengine.config import Config
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from cli_common import run_cli  # noqa: E402
+
+REFERENCES = ('mmpretrain-mae', )
+
+
+def mmpretrain_mae_cfg(cfg: Config) -> dict:
+    """mmpretrain's own MAE with the sizes of a mimtoolkit MAE config."""
+    model = cfg.model
+    if model.type != 'MAE':
+        raise SystemExit(f'--vs mmpretrain-mae needs an MAE config, got model.type={model.type!r}')
+    bb = model.backbone
+    return dict(
+        type='mmpretrain.MAE',
+        data_preprocessor=model.data_preprocessor,
+        backbone=dict(type='mmpretrain.MAEViT', arch=bb.arch, img_size=bb.img_size,
+                      patch_size=bb.patch_size, mask_ratio=model.masker.mask_ratio),
+        neck=dict(model.neck, type='mmpretrain.MAEPretrainDecoder'),
+        head=dict(type='mmpretrain.MAEPretrainHead', norm_pix=model.head.norm_pix,
+                  patch_size=model.head.patch_size, loss=model.head.loss),
+        init_cfg=model.get('init_cfg'))
+
+
+def build(spec: str, base_cfg: Config):
+    """A model and its input size from a config path or a reference name."""
+    from mimtoolkit.registry import MODELS
+    if spec in REFERENCES:
+        model_cfg, img = mmpretrain_mae_cfg(base_cfg), base_cfg.model.backbone.img_size
+    else:
+        cfg = Config.fromfile(spec)
+        model_cfg, img = cfg.model, cfg.model.backbone.img_size
+    model = MODELS.build(model_cfg)
+    model.init_weights()
+    return model.train(), img
+
+
+def autocast(amp: bool, device: str):
+    """fp16 autocast on CUDA, bf16 on CPU; nothing in fp32."""
+    if not amp:
+        return contextlib.nullcontext()
+    dtype = torch.float16 if device == 'cuda' else torch.bfloat16
+    return torch.autocast(device, dtype=dtype)
+
+
+class Stepper:
+    """Runs training steps of one model."""
+
+    def __init__(self, model, img, batch_size: int, amp: bool, device: str) -> None:
+        self.model = model.to(device)
+        self.inputs = torch.randn(batch_size, 3, img, img, device=device)
+        self.optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
+        self.scaler = torch.amp.GradScaler('cuda') if amp and device == 'cuda' else None
+        self.amp, self.device = amp, device
+
+    def step(self) -> None:
+        with autocast(self.amp, self.device):
+            loss = sum(self.model.loss(self.inputs, None).values())
+        self.optimizer.zero_grad(set_to_none=True)
+        (self.scaler.scale(loss) if self.scaler else loss).backward()
+        if self.scaler:
+            self.scaler.step(self.optimizer)
+            self.scaler.update()
+        else:
+            self.optimizer.step()
+
+    def timed(self, steps: int) -> float:
+        if self.device == 'cuda':
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        for _ in range(steps):
+            self.step()
+        if self.device == 'cuda':
+            torch.cuda.synchronize()
+        return steps * self.inputs.shape[0] / (time.perf_counter() - start)
+
+
+def _peak_rss_worker(spec, cfg_path, batch_size, amp, steps, queue) -> None:
+    import mimtoolkit  # noqa: F401
+    torch.set_num_threads(torch.get_num_threads())
+    model, img = build(spec, Config.fromfile(cfg_path))
+    stepper = Stepper(model, img, batch_size, amp, 'cpu')
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for _ in range(steps):
+        stepper.step()
+    queue.put((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)
+
+
+def peak_memory_mb(spec, cfg_path, batch_size, amp, device, stepper, steps) -> float:
+    """Peak memory of ``steps`` training steps, in MiB."""
+    if device == 'cuda':
+        torch.cuda.reset_peak_memory_stats()
+        base = torch.cuda.memory_allocated()
+        stepper.timed(steps)
+        return (torch.cuda.max_memory_allocated() - base) / 2**20
+    ctx = mp.get_context('spawn')
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_peak_rss_worker,
+                       args=(spec, cfg_path, batch_size, amp, steps, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('config', help='the config to measure')
+    parser.add_argument('--vs', default=None,
+                        help=f'reference: a config path or one of {REFERENCES}')
+    parser.add_argument('--amp', action='store_true', help='run CONFIG under autocast')
+    parser.add_argument('--vs-amp', action='store_true', help='run the reference under autocast')
+    parser.add_argument('--batch-size', type=int, default=None,
+                        help="default: the config's train batch size")
+    parser.add_argument('--rounds', type=int, default=5)
+    parser.add_argument('--steps', type=int, default=5, help='steps per round')
+    parser.add_argument('--warmup', type=int, default=3, help='untimed steps per model')
+    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser.add_argument('--seed', type=int, default=0)
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    cfg = Config.fromfile(args.config)
+    batch_size = args.batch_size or cfg.train_dataloader.batch_size
+    specs = [(args.config, args.amp)] + ([(args.vs, args.vs_amp)] if args.vs else [])
+    torch.manual_seed(args.seed)
+    steppers = []
+    for spec, amp in specs:
+        model, img = build(spec, cfg)
+        steppers.append(Stepper(model, img, batch_size, amp, args.device))
+    for stepper in steppers:
+        for _ in range(args.warmup):
+            stepper.step()
+    rates = [[] for _ in steppers]
+    for _ in range(args.rounds):
+        for i, stepper in enumerate(steppers):
+            rates[i].append(stepper.timed(args.steps))
+    medians = [statistics.median(r) for r in rates]
+    memories = [
+        peak_memory_mb(spec, args.config, batch_size, amp, args.device, stepper, 2)
+        for (spec, amp), stepper in zip(specs, steppers)
+    ]
+    device = torch.cuda.get_device_name() if args.device == 'cuda' else (
+        f'CPU, {torch.get_num_threads()} threads')
+    print(f'device: {device}; torch {torch.__version__}; batch {batch_size}; '
+          f'{args.rounds} rounds x {args.steps} steps after {args.warmup} warm-up steps')
+    print('| model | precision | images/s (median) | min-max | peak memory (MiB) |')
+    print('|---|---|---|---|---|')
+    for (spec, amp), med, r, mem in zip(specs, medians, rates, memories):
+        prec = ('fp16 autocast' if args.device == 'cuda' else 'bf16 autocast') if amp else 'fp32'
+        print(f'| {osp.basename(spec)} | {prec} | {med:.1f} | {min(r):.1f}-{max(r):.1f} '
+              f'| {mem:.0f} |')
+    if len(medians) == 2:
+        print(f'ratio (CONFIG / reference images/s): {medians[0] / medians[1]:.2f}')
+
+
+if __name__ == '__main__':
+    run_cli(main)
