@@ -20,7 +20,10 @@ $(STAMP): setup.cfg requirements.txt $(CONSTRAINTS) tools/install/cxx_std20.sh
 	  CXX=$(CURDIR)/tools/install/cxx_std20.sh MMCV_WITH_OPS=1 MAX_JOBS=2 \
 	  $(PIP) install --no-build-isolation -c $(CONSTRAINTS) mmcv==2.1.0
 	$(PIP) install -q -c $(CONSTRAINTS) -r requirements.txt
-	$(PIP) install -q --no-deps --no-build-isolation -e .
+	# `setup.py develop` (not pip's finder-based editable install) puts the repo on the
+	# path with an egg-link, so mmengine finds mimtoolkit/.mim/configs for `mimtoolkit::` bases.
+	$(PIP) uninstall -q -y mimtoolkit 2>/dev/null || true
+	$(PY) setup.py -q develop --no-deps >/dev/null 2>&1
 	-$(MAKE) --no-print-directory data
 	touch $(STAMP)
 

@@ -1,6 +1,6 @@
 """Installs mimtoolkit; metadata lives in setup.cfg.
 
-Like mmpretrain, the configs and tools ship inside the package under
+Like mmpretrain, the configs, tools and model index ship inside the package under
 ``mimtoolkit/.mim`` (symlinks for an editable install, copies otherwise), so
 ``Config.fromfile('mimtoolkit::mae/...py')`` and mmseg/mmdet configs inheriting
 ``'mimtoolkit::...'`` resolve wherever the package is installed.
@@ -12,11 +12,11 @@ import sys
 
 from setuptools import setup
 
-MIM_FILES = ('configs', 'tools')
+MIM_FILES = ('configs', 'tools', 'model-index.yml')
 
 
 def add_mim_extension() -> None:
-    """Link (editable) or copy (wheel) configs/ and tools/ into mimtoolkit/.mim."""
+    """Link (editable) or copy (wheel) configs/, tools/ and model-index.yml into mimtoolkit/.mim."""
     editable = any(arg in sys.argv for arg in ('develop', 'editable_wheel'))
     root = osp.dirname(osp.abspath(__file__))
     mim_dir = osp.join(root, 'mimtoolkit', '.mim')
@@ -29,8 +29,10 @@ def add_mim_extension() -> None:
             shutil.rmtree(dst)
         if editable:
             os.symlink(osp.relpath(src, mim_dir), dst)
-        else:
+        elif osp.isdir(src):
             shutil.copytree(src, dst)
+        else:
+            shutil.copyfile(src, dst)
 
 
 add_mim_extension()

@@ -23,7 +23,13 @@ __all__ = [
 
 
 def _child(parent: Registry, name: str) -> Registry:
-    return Registry(name, parent=parent, scope='mimtoolkit', locations=['mimtoolkit'])
+    registry = Registry(name, parent=parent, scope='mimtoolkit', locations=['mimtoolkit'])
+    # mmengine resolves 'scope.Name' only for scopes that are direct children of the root
+    # registry; list ours there too so mmseg/mmdet configs reach 'mimtoolkit.Name'.
+    root = registry._get_root_registry()
+    if 'mimtoolkit' not in root._children:
+        root._add_child(registry)
+    return registry
 
 
 MODELS = _child(mmpretrain_registry.MODELS, 'model')

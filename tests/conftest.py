@@ -15,8 +15,9 @@ TINY_ARCH = dict(embed_dims=32, num_layers=2, num_heads=2, feedforward_channels=
 
 @pytest.fixture(autouse=True)
 def _seed_and_scope():
-    from mmengine.registry import DefaultScope
+    from mmengine.registry import DefaultScope, init_default_scope
     torch.manual_seed(0)
+    init_default_scope('mimtoolkit')  # as the Runner does for our configs
     yield
     DefaultScope._instance_dict.clear()
 

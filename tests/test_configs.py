@@ -38,9 +38,12 @@ def test_mae_full_scale_recipe():
     assert cfg.model.masker.mask_ratio == 0.75 and cfg.model.head.norm_pix
 
 
-def test_configs_resolve_through_the_installed_package():
-    cfg = Config.fromfile('mimtoolkit::mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py')
-    assert cfg.model.type == 'MAE'
+def test_configs_resolve_through_the_installed_package(tmp_path):
+    child = tmp_path / 'my_mae.py'
+    child.write_text("_base_ = ['mimtoolkit::mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py']\n"
+                     "model = dict(masker=dict(mask_ratio=0.5))\n")
+    cfg = Config.fromfile(str(child))
+    assert cfg.model.type == 'MAE' and cfg.model.masker.mask_ratio == 0.5
 
 
 def test_embedded_data_config_builds_its_dataset():

@@ -6,10 +6,9 @@ _base_ = [
     '../_base_/schedules/adamw_coslr_warmup.py',
     '../_base_/default_runtime.py',
 ]
-vit_tiny = dict(embed_dims=192, num_layers=6, num_heads=3, feedforward_channels=768)
 model = dict(
     data_preprocessor=dict(mean=[72.94] * 3, std=[90.02] * 3, to_rgb=False),
-    backbone=dict(arch=vit_tiny, img_size=32, patch_size=4),
+    backbone=dict(arch='mim-tiny', img_size=32, patch_size=4),
     neck=dict(num_patches=64, patch_size=4, embed_dim=192, decoder_embed_dim=128,
               decoder_depth=2, decoder_num_heads=4),
     head=dict(patch_size=4))

@@ -7,9 +7,8 @@ _base_ = [
     '../_base_/schedules/adamw_coslr_warmup.py',
     '../_base_/default_runtime.py',
 ]
-vit_tiny = dict(embed_dims=192, num_layers=6, num_heads=3, feedforward_channels=768)
 model = dict(
-    backbone=dict(arch=vit_tiny, img_size=64, patch_size=8),
+    backbone=dict(arch='mim-tiny', img_size=64, patch_size=8),
     neck=dict(num_patches=64, patch_size=8, embed_dim=192, decoder_embed_dim=128,
               decoder_depth=2, decoder_num_heads=4),
     head=dict(patch_size=8))

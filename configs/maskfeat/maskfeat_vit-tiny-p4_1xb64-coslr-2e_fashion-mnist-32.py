@@ -6,10 +6,9 @@ _base_ = [
     '../_base_/schedules/adamw_coslr_warmup.py',
     '../_base_/default_runtime.py',
 ]
-vit_tiny = dict(embed_dims=192, num_layers=6, num_heads=3, feedforward_channels=768)
 model = dict(
     data_preprocessor=dict(mean=[72.94] * 3, std=[90.02] * 3, to_rgb=False),
-    backbone=dict(arch=vit_tiny, img_size=32, patch_size=4),
+    backbone=dict(arch='mim-tiny', img_size=32, patch_size=4),
     masker=dict(mask_ratio=0.4, min_num_patches=4),
     target_generator=dict(patch_size=4, pool=4, gaussian_window=16),
     head=dict(in_channels=192, out_channels=27))

@@ -6,9 +6,8 @@ _base_ = [
     '../_base_/schedules/adamw_coslr_warmup.py',
     '../_base_/default_runtime.py',
 ]
-vit_tiny = dict(embed_dims=192, num_layers=6, num_heads=3, feedforward_channels=768)
 model = dict(
-    backbone=dict(arch=vit_tiny, img_size=64, patch_size=8),
+    backbone=dict(arch='mim-tiny', img_size=64, patch_size=8),
     masker=dict(mask_ratio=0.4, min_num_patches=4),
     target_generator=dict(patch_size=8, pool=4, gaussian_window=16),
     head=dict(in_channels=192, out_channels=108))

@@ -4,7 +4,7 @@ from typing import List
 
 import numpy as np
 from mmpretrain.datasets import FashionMNIST
-from mmpretrain.datasets.mnist import read_image_file, read_label_file
+from mmpretrain.datasets.mnist import read_sn3_pascalvincent_tensor
 
 from mimtoolkit.registry import DATASETS
 from mimtoolkit.utils import ConfigError
@@ -45,9 +45,23 @@ class OfflineFashionMNIST(FashionMNIST):
             f'puts them in {DEBIAN_FASHION_MNIST}) or download them from '
             'https://github.com/zalandoresearch/fashion-mnist and set data_root.')
 
+    def _read(self, name: str, ndim: int):
+        path = self._find(name)
+        try:  # mmpretrain's reader opens .gz paths through gzip
+            tensor = read_sn3_pascalvincent_tensor(path, strict=False)
+        except (AssertionError, KeyError, ValueError, OSError, EOFError) as err:
+            raise ConfigError(f'{path} is not a readable idx-ubyte file ({type(err).__name__})') \
+                from None
+        if tensor.ndim != ndim:
+            raise ConfigError(f'{path} holds a {tensor.ndim}-d array, expected {ndim}-d')
+        return tensor
+
     def load_data_list(self) -> List[dict]:
         """Images and labels of the split."""
         images_file, labels_file = (self.test_list if self.test_mode else self.train_list)
-        imgs = read_image_file(self._find(images_file[0])).numpy()
-        labels = read_label_file(self._find(labels_file[0])).numpy().astype(np.int64)
-        return [dict(img=img, gt_label=label) for img, label in zip(imgs, labels)]
+        imgs = self._read(images_file[0], ndim=3).numpy()
+        labels = self._read(labels_file[0], ndim=1).numpy().astype(np.int64)
+        if len(imgs) != len(labels):
+            raise ConfigError(f'dataset.data_root={self.data_prefix["root"]!r} is invalid: '
+                              f'{len(imgs)} images but {len(labels)} labels')
+        return [dict(img=img, gt_label=int(label)) for img, label in zip(imgs, labels)]

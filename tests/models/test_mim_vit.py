@@ -13,12 +13,15 @@ ARCH = dict(embed_dims=48, num_layers=3, num_heads=3, feedforward_channels=96)
 def _mae_vit(img=32, patch=4):
     model = MAEViT(arch=ARCH, img_size=img, patch_size=patch, mask_ratio=0.75)
     model.init_weights()
-    return model.eval()
+    model.eval()  # mmpretrain backbones' train() returns None, so no chaining
+    return model
 
 
 def _mim_vit(img=32, patch=4, **kwargs):
-    return MODELS.build(dict(type='MIMViT', arch=ARCH, img_size=img, patch_size=patch,
-                             **kwargs)).eval()
+    model = MODELS.build(dict(type='MIMViT', arch=ARCH, img_size=img, patch_size=patch,
+                              **kwargs))
+    model.eval()
+    return model
 
 
 def test_parameter_names_equal_mmpretrain_vision_transformer():
@@ -51,7 +54,8 @@ def test_reproduces_mmpretrain_maevit_exactly_for_the_same_weights_and_mask():
 
 def test_unmasked_forward_equals_mmpretrain_vision_transformer():
     reference = VisionTransformer(arch=ARCH, img_size=32, patch_size=4, out_type='raw',
-                                  out_indices=[1, 2]).eval()
+                                  out_indices=[1, 2])
+    reference.eval()
     ours = _mim_vit(out_indices=[1, 2])
     ours.load_state_dict(reference.state_dict())
     x = torch.randn(2, 3, 32, 32)

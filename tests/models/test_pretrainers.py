@@ -14,8 +14,8 @@ from ..conftest import tiny_mae_cfg, tiny_maskfeat_cfg
 def test_one_training_step(cfg, loss_name):
     model = MODELS.build(cfg)
     model.init_weights()
-    batch = dict(inputs=[torch.randint(0, 255, (3, 32, 32), dtype=torch.uint8)
-                         for _ in range(4)], data_samples=None)
+    batch = dict(inputs=torch.randint(0, 255, (4, 3, 32, 32), dtype=torch.uint8),
+                 data_samples=None)
     data = model.data_preprocessor(batch, True)
     losses = model(**data, mode='loss')
     assert set(losses) == {loss_name} and torch.isfinite(losses[loss_name])

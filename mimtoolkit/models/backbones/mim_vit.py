@@ -39,7 +39,7 @@ class MIMViT(VisionTransformer):
 
     Args:
         arch (str | dict): mmpretrain arch name (``'s'``, ``'b'``, ``'l'``,
-            ``'deit-tiny'``...) or a dict with ``embed_dims``, ``num_layers``,
+            ``'deit-tiny'``...), ``'mim-tiny'`` (192 wide, 6 layers), or a dict with ``embed_dims``, ``num_layers``,
             ``num_heads``, ``feedforward_channels``.
         img_size (int): Input size; ``patch_size`` must divide it.
         patch_size (int): Patch size.
@@ -58,6 +58,13 @@ class MIMViT(VisionTransformer):
             ``final_norm``, ``interpolate_mode``, ``layer_scale_init_value``,
             ``patch_cfg``, ``layer_cfgs``, ``pre_norm``, ``frozen_stages``).
     """
+
+    arch_zoo = {
+        **VisionTransformer.arch_zoo,
+        # a small encoder for CPU configs: DeiT-Tiny's width, half its depth
+        **dict.fromkeys(['mim-tiny'], dict(embed_dims=192, num_layers=6, num_heads=3,
+                                           feedforward_channels=768)),
+    }
 
     def __init__(self,
                  arch: Union[str, dict] = 'b',
