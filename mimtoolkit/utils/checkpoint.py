@@ -1,11 +1,14 @@
 """Safe checkpoint loading with clear errors.
 
 torch >= 2.6 loads with ``weights_only=True`` by default, which refuses
-mmengine's own checkpoints (they hold a ``HistoryBuffer`` and numpy arrays in
-the message hub). Rather than turning the safety off, :func:`allow_mmengine_checkpoints`
-allow-lists exactly the types mmengine writes, so ``--resume`` of the toolkit's
-own checkpoints works and third-party weights still load with ``weights_only=True``.
+mmengine's own checkpoints: their message hub holds ``HistoryBuffer`` objects
+(pickled with ``getattr`` references to its statistics methods) and numpy
+arrays. Rather than turning the safety off, :func:`allow_mmengine_checkpoints`
+pickles ``HistoryBuffer`` by its data alone and allow-lists exactly the types
+mmengine writes, so ``--resume`` of the toolkit's own checkpoints works and
+every checkpoint, ours or third-party, still loads with ``weights_only=True``.
 """
+import copyreg
 import os.path as osp
 from typing import Dict, List
 
@@ -16,13 +19,19 @@ from mmengine.logging import HistoryBuffer
 from .errors import ConfigError
 
 
+def _reduce_history_buffer(buffer: HistoryBuffer):
+    return HistoryBuffer, (buffer._log_history, buffer._count_history, buffer.max_length)
+
+
 def allow_mmengine_checkpoints() -> None:
-    """Allow-list the non-tensor types that mmengine puts into checkpoints."""
+    """Make mmengine checkpoints loadable with ``weights_only=True``."""
+    copyreg.pickle(HistoryBuffer, _reduce_history_buffer)
+    multiarray = np.core.multiarray if np.__version__ < '2' else np._core.multiarray
     np_dtype_classes = [type(np.dtype(t)) for t in (
         np.float64, np.float32, np.float16, np.int64, np.int32, np.uint8, np.bool_)]
     torch.serialization.add_safe_globals([
-        HistoryBuffer, np.ndarray, np.dtype, np.core.multiarray._reconstruct,
-        np.core.multiarray.scalar, *np_dtype_classes
+        HistoryBuffer, np.ndarray, np.dtype, multiarray._reconstruct, multiarray.scalar,
+        *np_dtype_classes
     ])
 
 

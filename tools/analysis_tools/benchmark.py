@@ -35,10 +35,12 @@ def mmpretrain_mae_cfg(cfg: Config) -> dict:
     if model.type != 'MAE':
         raise SystemExit(f'--vs mmpretrain-mae needs an MAE config, got model.type={model.type!r}')
     bb = model.backbone
+    from mimtoolkit.models.backbones import MIMViT
+    arch = MIMViT.arch_zoo[bb.arch] if isinstance(bb.arch, str) else bb.arch
     return dict(
         type='mmpretrain.MAE',
         data_preprocessor=model.data_preprocessor,
-        backbone=dict(type='mmpretrain.MAEViT', arch=bb.arch, img_size=bb.img_size,
+        backbone=dict(type='mmpretrain.MAEViT', arch=arch, img_size=bb.img_size,
                       patch_size=bb.patch_size, mask_ratio=model.masker.mask_ratio),
         neck=dict(model.neck, type='mmpretrain.MAEPretrainDecoder'),
         head=dict(type='mmpretrain.MAEPretrainHead', norm_pix=model.head.norm_pix,

@@ -3,6 +3,7 @@ from contextlib import contextmanager
 
 import torch
 import torch.nn as nn
+from mmengine.logging import print_log
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 from mimtoolkit.registry import OPTIM_WRAPPERS
@@ -50,5 +51,9 @@ def AutoAmpOptimWrapper(loss_scale='dynamic', dtype=None, **kwargs) -> OptimWrap
         :class:`CPUAutocastOptimWrapper`.
     """
     if torch.cuda.is_available():
+        print_log(f'AutoAmpOptimWrapper: CUDA AMP ({dtype or "float16"}, loss_scale={loss_scale})',
+                  logger='current')
         return AmpOptimWrapper(loss_scale=loss_scale, dtype=dtype, **kwargs)
+    print_log(f'AutoAmpOptimWrapper: no CUDA, {dtype or "bfloat16"} autocast on the CPU',
+              logger='current')
     return CPUAutocastOptimWrapper(dtype=dtype or 'bfloat16', **kwargs)
