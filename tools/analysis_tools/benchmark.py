@@ -9,7 +9,8 @@ preprocessed-shape inputs (B, 3, H, W). The two models alternate in rounds
 median over rounds. ``--vs mmpretrain-mae`` builds mmpretrain's own ``MAE``
 (``MAEViT`` + ``MAEPretrainDecoder`` + ``MAEPretrainHead``) with the config's
 sizes. Peak memory: ``torch.cuda.max_memory_allocated`` on GPU; on CPU the peak
-resident-set growth of a fresh process running the same steps.
+resident-set growth (sampled every 2 ms) of a fresh process running 2 steps,
+beyond the built model.
 """
 import argparse
 import contextlib
@@ -18,10 +19,11 @@ import os.path as osp
 import resource
 import statistics
 import sys
+import threading
 import time
 
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from cli_common import run_cli  # noqa: E402
@@ -49,12 +51,12 @@ def mmpretrain_mae_cfg(cfg: Config) -> dict:
 
 
 def build(spec: str, base_cfg: Config):
-    """A model and its input size from a config path or a reference name."""
+    """A model and its input size from the config itself, a reference name, or another config."""
     from mimtoolkit.registry import MODELS
     if spec in REFERENCES:
         model_cfg, img = mmpretrain_mae_cfg(base_cfg), base_cfg.model.backbone.img_size
     else:
-        cfg = Config.fromfile(spec)
+        cfg = base_cfg if spec == base_cfg.filename else Config.fromfile(spec)
         model_cfg, img = cfg.model, cfg.model.backbone.img_size
     model = MODELS.build(model_cfg)
     model.init_weights()
@@ -101,28 +103,44 @@ class Stepper:
         return steps * self.inputs.shape[0] / (time.perf_counter() - start)
 
 
-def _peak_rss_worker(spec, cfg_path, batch_size, amp, steps, queue) -> None:
+def _rss_mib() -> float:
+    with open('/proc/self/statm') as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _peak_rss_worker(spec, cfg_path, cfg_options, batch_size, amp, steps, queue) -> None:
     import mimtoolkit  # noqa: F401
-    torch.set_num_threads(torch.get_num_threads())
-    model, img = build(spec, Config.fromfile(cfg_path))
+    cfg = Config.fromfile(cfg_path)
+    cfg.merge_from_dict(cfg_options or {})
+    model, img = build(spec, cfg)
     stepper = Stepper(model, img, batch_size, amp, 'cpu')
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base, peak, done = _rss_mib(), [0.0], threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], _rss_mib())
+            time.sleep(0.002)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
     for _ in range(steps):
         stepper.step()
-    queue.put((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)
+    done.set()
+    sampler.join()
+    queue.put(peak[0] - base)
 
 
-def peak_memory_mb(spec, cfg_path, batch_size, amp, device, stepper, steps) -> float:
-    """Peak memory of ``steps`` training steps, in MiB."""
-    if device == 'cuda':
+def peak_memory_mb(spec, args, batch_size, amp, stepper, steps) -> float:
+    """Peak memory of ``steps`` training steps beyond the built model, in MiB."""
+    if args.device == 'cuda':
         torch.cuda.reset_peak_memory_stats()
         base = torch.cuda.memory_allocated()
         stepper.timed(steps)
         return (torch.cuda.max_memory_allocated() - base) / 2**20
     ctx = mp.get_context('spawn')
     queue = ctx.Queue()
-    proc = ctx.Process(target=_peak_rss_worker,
-                       args=(spec, cfg_path, batch_size, amp, steps, queue))
+    proc = ctx.Process(target=_peak_rss_worker, args=(spec, args.config, args.cfg_options,
+                                                       batch_size, amp, steps, queue))
     proc.start()
     result = queue.get()
     proc.join()
@@ -143,12 +161,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--warmup', type=int, default=3, help='untimed steps per model')
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override CONFIG keys (the reference follows them)')
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
     cfg = Config.fromfile(args.config)
+    cfg.merge_from_dict(args.cfg_options or {})
     batch_size = args.batch_size or cfg.train_dataloader.batch_size
     specs = [(args.config, args.amp)] + ([(args.vs, args.vs_amp)] if args.vs else [])
     torch.manual_seed(args.seed)
@@ -165,7 +186,7 @@ def main(argv=None) -> None:
             rates[i].append(stepper.timed(args.steps))
     medians = [statistics.median(r) for r in rates]
     memories = [
-        peak_memory_mb(spec, args.config, batch_size, amp, args.device, stepper, 2)
+        peak_memory_mb(spec, args, batch_size, amp, stepper, 2)
         for (spec, amp), stepper in zip(specs, steppers)
     ]
     device = torch.cuda.get_device_name() if args.device == 'cuda' else (
