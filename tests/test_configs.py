@@ -50,3 +50,12 @@ def test_embedded_data_config_builds_its_dataset():
     cfg = Config.fromfile(osp.join(REPO, 'configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'))
     dataset = DATASETS.build(cfg.train_dataloader.dataset)
     assert dataset[0]['inputs'].shape == (3, 64, 64)
+
+
+def test_linear_probe_config_builds_an_mmpretrain_classifier_on_our_backbone():
+    cfg = Config.fromfile(osp.join(
+        REPO, 'configs/mae/benchmarks/vit-tiny-p8_1xb32-linear-coslr-10e_skimage-64.py'))
+    model = MODELS.build(cfg.model)
+    assert type(model).__name__ == 'ImageClassifier'
+    assert type(model.backbone).__name__ == 'MIMViT'
+    assert not any(p.requires_grad for p in model.backbone.parameters())  # frozen

@@ -61,6 +61,24 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     return cfg
 
 
+def check_load_from(runner) -> None:
+    """Refuse a ``load_from``/``--resume`` checkpoint that does not fit the model.
+
+    mmengine loads such a checkpoint non-strictly and trains on with whatever
+    matched; a user who asked for those weights wants an error instead.
+    """
+    from mmengine.model import is_model_wrapper
+
+    from mimtoolkit.utils import check_state_dict_matches, load_state_dict_file
+    path = runner._load_from
+    if path is None and runner._resume:
+        from mmengine.runner import find_latest_checkpoint
+        path = find_latest_checkpoint(runner.work_dir)
+    if path:
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        check_state_dict_matches(model, load_state_dict_file(path, 'load_from'), 'load_from')
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     cfg = merge_args(Config.fromfile(args.config), args)
@@ -70,6 +88,7 @@ def main(argv=None) -> None:
     else:
         from mmengine.runner import Runner
         runner = Runner.from_cfg(cfg)
+    check_load_from(runner)
     runner.train()
 
 

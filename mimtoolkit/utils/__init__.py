@@ -1,9 +1,9 @@
 """Shared helpers: errors and checkpoint loading."""
-from .checkpoint import (allow_mmengine_checkpoints, load_matching_state_dict,
-                         load_state_dict_file)
+from .checkpoint import (allow_mmengine_checkpoints, check_state_dict_matches,
+                         load_matching_state_dict, load_state_dict_file)
 from .errors import ConfigError, require
 
 __all__ = [
     'ConfigError', 'require', 'allow_mmengine_checkpoints', 'load_state_dict_file',
-    'load_matching_state_dict'
+    'load_matching_state_dict', 'check_state_dict_matches'
 ]

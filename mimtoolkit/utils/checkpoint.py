@@ -64,17 +64,16 @@ def load_state_dict_file(path: str, field: str = 'checkpoint') -> Dict[str, torc
     return ckpt
 
 
-def load_matching_state_dict(model: torch.nn.Module, state_dict: Dict[str, torch.Tensor],
-                             field: str = 'checkpoint') -> List[str]:
-    """Load weights, refusing checkpoints that do not match the model.
+def check_state_dict_matches(model: torch.nn.Module, state_dict: Dict[str, torch.Tensor],
+                             field: str = 'checkpoint') -> None:
+    """Refuse weights whose shapes differ from the model's, or that miss its parameters.
+
+    Position embeddings may differ in length (they are interpolated on load).
 
     Args:
-        model (nn.Module): The model to load into.
+        model (nn.Module): The model the weights are for.
         state_dict (dict): Weights by parameter name.
         field (str): The config key the weights came from, for error messages.
-
-    Returns:
-        list[str]: Keys of the checkpoint the model does not use.
 
     Raises:
         ConfigError: On a shape mismatch or when a model parameter is missing.
@@ -89,8 +88,23 @@ def load_matching_state_dict(model: torch.nn.Module, state_dict: Dict[str, torch
         raise ConfigError(f'{field} does not match the model: shapes differ for '
                           + '; '.join(wrong_shape[:5]) +
                           (f' (+{len(wrong_shape) - 5} more)' if len(wrong_shape) > 5 else ''))
-    result = model.load_state_dict(state_dict, strict=False)
-    if result.missing_keys:
-        raise ConfigError(f'{field} does not match the model: it lacks '
-                          f'{len(result.missing_keys)} parameters, e.g. {result.missing_keys[:5]}')
-    return list(result.unexpected_keys)
+    missing = [k for k in own if k not in state_dict]
+    if missing:
+        raise ConfigError(f'{field} does not match the model: it lacks {len(missing)} of the '
+                          f'model\'s {len(own)} tensors, e.g. {missing[:5]}')
+
+
+def load_matching_state_dict(model: torch.nn.Module, state_dict: Dict[str, torch.Tensor],
+                             field: str = 'checkpoint') -> List[str]:
+    """Load weights after :func:`check_state_dict_matches`.
+
+    Args:
+        model (nn.Module): The model to load into.
+        state_dict (dict): Weights by parameter name.
+        field (str): The config key the weights came from, for error messages.
+
+    Returns:
+        list[str]: Keys of the checkpoint the model does not use.
+    """
+    check_state_dict_matches(model, state_dict, field)
+    return list(model.load_state_dict(state_dict, strict=False).unexpected_keys)

@@ -74,3 +74,22 @@ def test_debian_fashion_mnist():
     assert len(ds) == 10000
     labels = {int(ds.get_data_info(i)['gt_label']) for i in range(200)}
     assert labels == set(range(10))
+
+
+def test_image_folder_config_reads_an_imagenet_style_folder(tmp_path):
+    """configs/_base_/datasets/image_folder_mim.py on real PNG/JPEG files in class folders."""
+    import mmcv
+    from mmengine.config import Config
+
+    from mimtoolkit.datasets.skimage_photos import skimage_data_dir
+    from ..conftest import REPO
+    for cls, photo in (('cat', 'chelsea.png'), ('cup', 'coffee.png')):
+        img = mmcv.imread(osp.join(skimage_data_dir(), photo))
+        (tmp_path / cls).mkdir()
+        mmcv.imwrite(img[:120, :160], str(tmp_path / cls / 'a.png'))
+        mmcv.imwrite(img[-120:, -160:], str(tmp_path / cls / 'b.jpg'))
+    cfg = Config.fromfile(osp.join(REPO, 'configs/_base_/datasets/image_folder_mim.py'))
+    ds = DATASETS.build(dict(cfg.train_dataloader.dataset, data_root=str(tmp_path)))
+    assert len(ds) == 4 and ds.metainfo['classes'] == ('cat', 'cup')
+    sample = ds[3]
+    assert sample['inputs'].shape == (3, 64, 64) and sample['data_samples'].gt_label.item() == 1

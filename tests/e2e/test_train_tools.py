@@ -144,3 +144,60 @@ def test_plot_loss_curves_tool(mae_run, tmp_path):
     proc = run_tool(['tools/analysis_tools/plot_loss_curves.py', mae_run, '--out', out])
     assert 'loss_rec (40 points)' in proc.stdout
     assert mmcv.imread(out).shape == (400, 700, 3)
+
+
+PROBE = 'configs/mae/benchmarks/vit-tiny-p8_1xb32-linear-coslr-10e_skimage-64.py'
+PROBE_SMALL = [
+    'train_dataloader.dataset.crops_per_photo=2', 'val_dataloader.dataset.crops_per_photo=2',
+    'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+    'val_dataloader.num_workers=0', 'val_dataloader.persistent_workers=False',
+    'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False',
+    'train_cfg.max_epochs=2', 'train_cfg.val_interval=2', 'default_hooks.checkpoint.interval=2'
+]
+
+
+@pytest.fixture(scope='module')
+def probe_run(mae_run, tmp_path_factory):
+    work_dir = str(tmp_path_factory.mktemp('probe'))
+    proc = run_tool(['tools/train.py', PROBE, '--work-dir', work_dir, '--cfg-options',
+                     *PROBE_SMALL,
+                     f'model.backbone.init_cfg.checkpoint={mae_run}/epoch_8.pth'])
+    return work_dir, proc.stdout + proc.stderr
+
+
+def test_linear_probe_loads_the_pretrained_backbone_and_keeps_it_frozen(mae_run, probe_run):
+    import torch
+    work_dir, log = probe_run
+    assert 'Load checkpoint from' in log or 'load checkpoint from' in log.lower()
+    probe = torch.load(osp.join(work_dir, 'epoch_2.pth'), weights_only=True)['state_dict']
+    mae = torch.load(osp.join(mae_run, 'epoch_8.pth'), weights_only=True)['state_dict']
+    for key in ('backbone.layers.0.attn.qkv.weight', 'backbone.ln1.weight', 'backbone.cls_token'):
+        assert torch.equal(probe[key], mae[key]), key  # loaded, then frozen
+    assert 'accuracy/top1' in log
+
+
+def test_test_tool_evaluates_a_checkpoint(probe_run, tmp_path):
+    work_dir, _ = probe_run
+    out = str(tmp_path / 'metrics.json')
+    proc = run_tool(['tools/test.py', PROBE, osp.join(work_dir, 'epoch_2.pth'), '--work-dir',
+                     str(tmp_path), '--out', out, '--cfg-options', *PROBE_SMALL])
+    import json
+    metrics = json.load(open(out))
+    assert 0 <= metrics['accuracy/top1'] <= 100 and 'accuracy/top5' in metrics
+    assert 'accuracy/top1' in proc.stdout + proc.stderr
+
+
+def test_dist_test_two_processes(probe_run, tmp_path):
+    work_dir, _ = probe_run
+    proc = run_tool(['tools/dist_test.sh', PROBE, osp.join(work_dir, 'epoch_2.pth'), '2',
+                     '--work-dir', str(tmp_path), '--cfg-options', *PROBE_SMALL],
+                    env_extra=dict(PORT='29519'))
+    assert 'accuracy/top1' in proc.stdout + proc.stderr
+
+
+def test_load_from_a_checkpoint_of_another_model_is_refused(mae_run, tmp_path):
+    proc = run_tool(['tools/train.py', MAEFEAT_SKIMAGE, '--work-dir', str(tmp_path),
+                     '--cfg-options', *SMALL, f'load_from={mae_run}/epoch_8.pth'], check=False)
+    assert proc.returncode == 2
+    assert 'load_from does not match the model' in proc.stderr
+    assert 'Traceback' not in proc.stderr
