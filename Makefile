@@ -36,8 +36,11 @@ data:
 	  echo "note: could not install dataset-fashion-mnist; Fashion-MNIST configs need it"; fi
 
 demo: install
-	$(PY) tools/train.py configs/mae/mae_vit-tiny-p16_1xb16-amp-coslr-300i_skimage-64.py --work-dir work_dirs/demo --amp
-	@echo "demo outputs in work_dirs/demo (checkpoint, log with per-loss curves, vis/ reconstructions PNG)"
+	$(PY) tools/train.py configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py \
+	  --work-dir work_dirs/demo --amp
+	$(PY) tools/analysis_tools/plot_loss_curves.py work_dirs/demo
+	@echo "work_dirs/demo: epoch_*.pth checkpoints, loss_curves.png, */*.log and"
+	@echo "  */vis_data/scalars.json (per-loss curves), */vis_data/vis_image/reconstruction_*.png"
 
 test: install
 	$(PY) -m pytest -q tests

@@ -59,3 +59,13 @@ def test_linear_probe_config_builds_an_mmpretrain_classifier_on_our_backbone():
     assert type(model).__name__ == 'ImageClassifier'
     assert type(model.backbone).__name__ == 'MIMViT'
     assert not any(p.requires_grad for p in model.backbone.parameters())  # frozen
+
+
+def test_every_path_the_makefile_and_readme_name_exists():
+    import re
+    for doc in ('Makefile', 'README.md'):
+        text = open(osp.join(REPO, doc)).read()
+        paths = set(re.findall(r'(?:configs|tools)/[\w./-]+\.(?:py|sh)', text))
+        assert paths, doc
+        missing = [p for p in paths if not osp.exists(osp.join(REPO, p))]
+        assert not missing, f'{doc} names missing files: {missing}'
