@@ -49,6 +49,14 @@ def tiny_maskfeat_cfg(img=32, patch=8, pool=4):
                   out_channels=27 * (patch // pool)**2, loss_name='loss_hog'))
 
 
+def free_port() -> str:
+    """A TCP port on localhost nothing listens on now (for torchrun's rendezvous)."""
+    import socket
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return str(sock.getsockname()[1])
+
+
 def run_tool(args, timeout=900, env_extra=None, check=True):
     """Run a repo tool as a user would; returns the CompletedProcess."""
     env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='1',

@@ -1,10 +1,35 @@
 """What the command-line tools share: device defaults and clear errors."""
+import argparse
 import os
+import os.path as osp
 import sys
 from typing import Callable
 
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
+
+
+def add_common_args(parser: argparse.ArgumentParser) -> None:
+    """Arguments every Runner tool takes: work dir, config overrides, launcher."""
+    parser.add_argument('--work-dir', help='where to save logs and checkpoints')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config keys, e.g. model.masker.mask_ratio=0.6')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    """The config with the common arguments applied; work_dir defaults to work_dirs/<name>."""
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    return cfg
 
 
 def apply_device_defaults(cfg: Config) -> None:

@@ -4,20 +4,18 @@
                                  [--cfg-options k=v ...] [--launcher pytorch]
 """
 import argparse
-import os
 import os.path as osp
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from cli_common import apply_device_defaults, run_cli  # noqa: E402
+from cli_common import add_common_args, apply_device_defaults, load_config, run_cli  # noqa: E402,E501
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Pretrain (or fine-tune) with mimtoolkit')
     parser.add_argument('config', help='config file path')
-    parser.add_argument('--work-dir', help='where to save logs and checkpoints')
     parser.add_argument(
         '--resume', nargs='?', type=str, const='auto',
         help='resume from CKPT, or without a value from the latest checkpoint in work-dir')
@@ -27,24 +25,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--no-validate', action='store_true', help='skip validation during training')
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the lr by the actual batch size (auto_scale_lr.base_batch_size)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config keys, e.g. model.masker.mask_ratio=0.6')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_common_args(parser)
+    return parser.parse_args(argv)
 
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
-    """Apply the command line to the config."""
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    """Apply the training flags to the config."""
     if args.amp:
         cfg.optim_wrapper.type = 'AutoAmpOptimWrapper'
     if args.resume == 'auto':
@@ -81,7 +67,7 @@ def check_load_from(runner) -> None:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    cfg = merge_args(Config.fromfile(args.config), args)
+    cfg = merge_args(load_config(args), args)
     if 'runner_type' in cfg:
         from mmengine.registry import RUNNERS
         runner = RUNNERS.build(cfg)

@@ -4,7 +4,7 @@
 _base_ = [
     '../_base_/models/mae_vit-base-p16.py',
     '../_base_/datasets/skimage_photos_64.py',
-    '../_base_/schedules/adamw_coslr_warmup.py',
+    '../_base_/schedules/adamw_coslr-20e_cpu.py',
     '../_base_/default_runtime.py',
 ]
 model = dict(
@@ -13,16 +13,6 @@ model = dict(
               decoder_depth=2, decoder_num_heads=4),
     head=dict(patch_size=8))
 
-max_epochs = 20
-warmup_epochs = 2
-optim_wrapper = dict(optimizer=dict(lr=1e-3), clip_grad=dict(max_norm=3.0))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0, end=warmup_epochs,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - warmup_epochs, eta_min=1e-5,
-         by_epoch=True, begin=warmup_epochs, end=max_epochs, convert_to_iter_based=True)
-]
-train_cfg = dict(max_epochs=max_epochs)
 auto_scale_lr = dict(base_batch_size=16)
 default_hooks = dict(checkpoint=dict(interval=5))
 custom_hooks = [dict(type='ReconstructionVisHook', interval=100, num_images=4)]

@@ -3,7 +3,7 @@
 _base_ = [
     '../_base_/models/maskfeat_vit-base-p16.py',
     '../_base_/datasets/fashion_mnist_32.py',
-    '../_base_/schedules/adamw_coslr_warmup.py',
+    '../_base_/schedules/adamw_coslr-2e_cpu.py',
     '../_base_/default_runtime.py',
 ]
 model = dict(
@@ -13,13 +13,6 @@ model = dict(
     target_generator=dict(patch_size=4, pool=4, gaussian_window=16),
     head=dict(in_channels=192, out_channels=27))
 
-max_epochs = 2
-optim_wrapper = dict(optimizer=dict(lr=1e-3, betas=(0.9, 0.999)), clip_grad=dict(max_norm=3.0))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0, end=200),
-    dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min=1e-5, by_epoch=True, begin=0,
-         end=max_epochs, convert_to_iter_based=True)
-]
-train_cfg = dict(max_epochs=max_epochs)
+optim_wrapper = dict(optimizer=dict(betas=(0.9, 0.999)))
 auto_scale_lr = dict(base_batch_size=64)
 default_hooks = dict(logger=dict(interval=50))

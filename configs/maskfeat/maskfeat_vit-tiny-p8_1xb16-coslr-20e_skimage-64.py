@@ -3,7 +3,7 @@
 _base_ = [
     '../_base_/models/maskfeat_vit-base-p16.py',
     '../_base_/datasets/skimage_photos_64.py',
-    '../_base_/schedules/adamw_coslr_warmup.py',
+    '../_base_/schedules/adamw_coslr-20e_cpu.py',
     '../_base_/default_runtime.py',
 ]
 model = dict(
@@ -12,15 +12,6 @@ model = dict(
     target_generator=dict(patch_size=8, pool=4, gaussian_window=16),
     head=dict(in_channels=192, out_channels=108))
 
-max_epochs = 20
-warmup_epochs = 2
-optim_wrapper = dict(optimizer=dict(lr=1e-3, betas=(0.9, 0.999)), clip_grad=dict(max_norm=3.0))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0, end=warmup_epochs,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - warmup_epochs, eta_min=1e-5,
-         by_epoch=True, begin=warmup_epochs, end=max_epochs, convert_to_iter_based=True)
-]
-train_cfg = dict(max_epochs=max_epochs)
+optim_wrapper = dict(optimizer=dict(betas=(0.9, 0.999)))
 auto_scale_lr = dict(base_batch_size=16)
 default_hooks = dict(checkpoint=dict(interval=5))

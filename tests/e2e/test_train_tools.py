@@ -5,7 +5,7 @@ import os.path as osp
 import mmcv
 import pytest
 
-from ..conftest import run_tool
+from ..conftest import free_port, run_tool
 from .helpers import loss_went_down, scalars
 
 pytestmark = pytest.mark.slow
@@ -104,7 +104,7 @@ def test_dist_train_two_processes_with_gloo(tmp_path):
     proc = run_tool(['tools/dist_train.sh', MAE_SKIMAGE, '2', '--work-dir', work_dir,
                      '--cfg-options', *SMALL, 'train_cfg.max_epochs=2',
                      'train_dataloader.batch_size=8'],
-                    env_extra=dict(PORT='29517'))
+                    env_extra=dict(PORT=free_port()))
     log = proc.stdout + proc.stderr
     assert 'Distributed launcher: pytorch' in log or "'world_size': 2" in log or \
         'world_size: 2' in log
@@ -190,7 +190,7 @@ def test_dist_test_two_processes(probe_run, tmp_path):
     work_dir, _ = probe_run
     proc = run_tool(['tools/dist_test.sh', PROBE, osp.join(work_dir, 'epoch_2.pth'), '2',
                      '--work-dir', str(tmp_path), '--cfg-options', *PROBE_SMALL],
-                    env_extra=dict(PORT='29519'))
+                    env_extra=dict(PORT=free_port()))
     assert 'accuracy/top1' in proc.stdout + proc.stderr
 
 
