@@ -76,8 +76,9 @@ def test_maskfeat_trains_and_loss_goes_down(tmp_path):
     assert len(records) == 30 and loss_went_down(records, 'loss_hog')
 
 
-def test_amp_flag_trains_in_bf16_on_cpu(tmp_path):
-    proc = run_tool(['tools/train.py', MAE_SKIMAGE, '--work-dir', str(tmp_path), '--amp',
+@pytest.mark.parametrize('config', [MAE_SKIMAGE, MAEFEAT_SKIMAGE])
+def test_amp_flag_trains_in_bf16_on_cpu(config, tmp_path):
+    proc = run_tool(['tools/train.py', config, '--work-dir', str(tmp_path), '--amp',
                      '--cfg-options', *SMALL, 'train_cfg.max_epochs=1'])
     assert 'AutoAmpOptimWrapper: no CUDA, bfloat16 autocast on the CPU' in proc.stdout
     assert len(scalars(str(tmp_path))) == 5

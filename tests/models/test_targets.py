@@ -36,3 +36,11 @@ def test_features_are_local_to_their_patch():
 def test_pool_must_divide_patch():
     with pytest.raises(ConfigError, match='target.pool=3'):
         MODELS.build(dict(type='PatchHOGGenerator', patch_size=8, pool=3))
+
+
+def test_hog_is_computed_in_fp32_under_autocast():
+    hog = MODELS.build(dict(type='PatchHOGGenerator', patch_size=8, pool=4))
+    x = torch.randn(2, 3, 32, 32)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        mixed = hog(x)
+    assert mixed.dtype == torch.float32 and torch.equal(mixed, hog(x))

@@ -36,7 +36,7 @@ class FeaturePredictionHead(BaseModule):
 
     def loss(self, tokens: torch.Tensor, target: torch.Tensor,
              mask: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """Loss between predicted and target features on masked patches.
+        """Loss between predicted and target features on masked patches, in fp32.
 
         Args:
             tokens (Tensor): (B, L, C) encoder patch tokens (all positions).
@@ -47,4 +47,4 @@ class FeaturePredictionHead(BaseModule):
             dict[str, Tensor]: ``{loss_name: scalar}``.
         """
         pred = self.predictor(tokens)
-        return {self.loss_name: self.loss_module(pred, target.to(pred.dtype), mask)}
+        return {self.loss_name: self.loss_module(pred.float(), target.float(), mask)}

@@ -35,7 +35,7 @@ class PixelReconstructionHead(MAEPretrainHead):
 
     def loss(self, pred: torch.Tensor, target: torch.Tensor,
              mask: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """Reconstruction loss on the masked patches.
+        """Reconstruction loss on the masked patches, in fp32 (also under autocast).
 
         Args:
             pred (Tensor): (B, L, p²·C) predicted patches.
@@ -45,7 +45,7 @@ class PixelReconstructionHead(MAEPretrainHead):
         Returns:
             dict[str, Tensor]: ``{loss_name: scalar}``.
         """
-        return {self.loss_name: super().loss(pred, target, mask)}
+        return {self.loss_name: super().loss(pred.float(), target.float(), mask)}
 
     def to_pixels(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """Predicted patches as images in the target's (data-preprocessor) space.

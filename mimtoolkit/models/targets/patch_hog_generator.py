@@ -36,6 +36,16 @@ class PatchHOGGenerator(HOGGenerator):
         """int: Feature size per patch."""
         return 3 * self.nbins * (self.patch_size // self.pool)**2
 
+    @torch.no_grad()
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """HOG features of (B, 3, H, W) images, computed in fp32 even under autocast.
+
+        Returns:
+            Tensor: (B, L, out_channels).
+        """
+        with torch.autocast(device_type=x.device.type, enabled=False):
+            return super().forward(x.float())
+
     def _reshape(self, hog_feat: torch.Tensor) -> torch.Tensor:
         """(B, 3, nbins, H/pool, W/pool) -> (B, L, out_channels)."""
         hog_feat = hog_feat.flatten(1, 2).permute(0, 2, 3, 1)
