@@ -1,4 +1,4 @@
-"""Every shipped config resolves and builds its model; full-scale recipes keep the paper's numbers."""
+"""Shipped configs resolve and build; full-scale recipes keep the papers' numbers."""
 import glob
 import os.path as osp
 
@@ -27,7 +27,8 @@ def test_config_builds_its_model(path):
 
 
 def test_mae_full_scale_recipe():
-    cfg = Config.fromfile(osp.join(REPO, 'configs/mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py'))
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py'))
     assert cfg.train_dataloader.batch_size * 8 == 4096
     assert cfg.optim_wrapper.optimizer.lr == pytest.approx(1.5e-4 * 4096 / 256)
     assert cfg.optim_wrapper.optimizer.betas == (0.9, 0.95)
@@ -47,7 +48,8 @@ def test_configs_resolve_through_the_installed_package(tmp_path):
 
 
 def test_embedded_data_config_builds_its_dataset():
-    cfg = Config.fromfile(osp.join(REPO, 'configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'))
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'))
     dataset = DATASETS.build(cfg.train_dataloader.dataset)
     assert dataset[0]['inputs'].shape == (3, 64, 64)
 

@@ -7,7 +7,8 @@ import os.path as osp
 import sys
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from cli_common import add_common_args, apply_device_defaults, load_config, run_cli  # noqa: E402,E501
+from cli_common import (add_common_args, apply_device_defaults, load_config,  # noqa: E402
+                        run_cli)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -10,7 +10,8 @@ import sys
 from mmengine.config import Config
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from cli_common import add_common_args, apply_device_defaults, load_config, run_cli  # noqa: E402,E501
+from cli_common import (add_common_args, apply_device_defaults, load_config,  # noqa: E402
+                        run_cli)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -22,9 +23,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         '--amp', action='store_true',
         help='mixed precision: CUDA AMP on a GPU, bf16 autocast on a CPU')
-    parser.add_argument('--no-validate', action='store_true', help='skip validation during training')
+    parser.add_argument('--no-validate', action='store_true',
+                        help='skip validation during training')
     parser.add_argument('--auto-scale-lr', action='store_true',
-                        help='scale the lr by the actual batch size (auto_scale_lr.base_batch_size)')
+                        help='scale lr by batch size / auto_scale_lr.base_batch_size')
     add_common_args(parser)
     return parser.parse_args(argv)
 

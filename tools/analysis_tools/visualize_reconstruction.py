@@ -1,4 +1,4 @@
-"""Draw a pretrainer's reconstructions: original | masked | reconstruction | reconstruction + visible.
+"""Draw reconstructions: original | masked | reconstruction | reconstruction + visible patches.
 
     python tools/analysis_tools/visualize_reconstruction.py CONFIG CHECKPOINT --out x.png
         [--num-images 4] [--seed 0] [--cfg-options k=v ...]

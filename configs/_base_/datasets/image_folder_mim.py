@@ -1,4 +1,5 @@
-# Any ImageNet-style folder (root/<class>/<image>), e.g. Tiny-ImageNet, via mmpretrain's CustomDataset.
+# Any ImageNet-style folder (root/<class>/<image>), e.g. Tiny-ImageNet, through mmpretrain's
+# CustomDataset.
 dataset_type = 'CustomDataset'
 data_root = 'data/my_images/'
 train_pipeline = [

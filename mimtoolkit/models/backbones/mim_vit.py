@@ -39,7 +39,8 @@ class MIMViT(VisionTransformer):
 
     Args:
         arch (str | dict): mmpretrain arch name (``'s'``, ``'b'``, ``'l'``,
-            ``'deit-tiny'``...), ``'mim-tiny'`` (192 wide, 6 layers), or a dict with ``embed_dims``, ``num_layers``,
+            ``'deit-tiny'``...), ``'mim-tiny'`` (192 wide, 6 layers), or a dict
+            with ``embed_dims``, ``num_layers``,
             ``num_heads``, ``feedforward_channels``.
         img_size (int): Input size; ``patch_size`` must divide it.
         patch_size (int): Patch size.
