@@ -5,7 +5,7 @@ import os.path as osp
 import mmcv
 import pytest
 
-from ..conftest import free_port, run_tool
+from ..conftest import REPO, free_port, run_tool
 from .helpers import loss_went_down, scalars
 
 pytestmark = pytest.mark.slow
@@ -201,3 +201,13 @@ def test_load_from_a_checkpoint_of_another_model_is_refused(mae_run, tmp_path):
     assert proc.returncode == 2
     assert 'load_from does not match the model' in proc.stderr
     assert 'Traceback' not in proc.stderr
+
+
+def test_reconstruction_hook_on_a_non_pixel_pretrainer_is_a_clear_error(tmp_path):
+    config = tmp_path / 'maskfeat_with_vis.py'
+    config.write_text(f"_base_ = ['{osp.join(REPO, MAEFEAT_SKIMAGE)}']\n"
+                      "custom_hooks = [dict(type='ReconstructionVisHook')]\n")
+    proc = run_tool(['tools/train.py', str(config), '--work-dir', str(tmp_path),
+                     '--cfg-options', *SMALL], check=False)
+    assert proc.returncode == 2
+    assert 'ReconstructionVisHook needs a pretrainer with pixel reconstruction' in proc.stderr

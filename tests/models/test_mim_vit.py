@@ -137,3 +137,16 @@ def test_attention_type_is_selectable_per_layer():
 def test_bad_sizes_are_clear_errors(kwargs, field):
     with pytest.raises(ConfigError, match=field):
         _mim_vit(**kwargs)
+
+
+def test_layer_depth_for_layer_wise_lr_decay():
+    model = _mim_vit(use_mask_token=True)  # 3 layers: depths 0 (stem) .. 4 (head)
+    depth = {name: model.get_layer_depth(name, 'backbone.')[0]
+             for name in ('backbone.cls_token', 'backbone.mask_token',
+                          'backbone.patch_embed.projection.weight',
+                          'backbone.layers.0.attn.qkv.weight', 'backbone.layers.2.ffn.layers.1.bias',
+                          'backbone.ln1.weight')}
+    assert depth == {'backbone.cls_token': 0, 'backbone.mask_token': 0,
+                     'backbone.patch_embed.projection.weight': 0,
+                     'backbone.layers.0.attn.qkv.weight': 1,
+                     'backbone.layers.2.ffn.layers.1.bias': 3, 'backbone.ln1.weight': 4}
