@@ -55,7 +55,7 @@ def apply_device_defaults(cfg: Config) -> None:
 def run_cli(main: Callable[[], None]) -> None:
     """Run a tool's ``main``; bad configs and inputs exit 2 with one clear line.
 
-    A distributed process group is shut down before the process exits.
+    After a distributed run, the ranks meet and shut their process group down.
 
     Set ``MIMTOOLKIT_TRACEBACK=1`` to see the full traceback instead.
     """
@@ -69,8 +69,9 @@ def run_cli(main: Callable[[], None]) -> None:
         message = err.args[0] if isinstance(err, KeyError) and err.args else err
         print(f'error: {message}', file=sys.stderr)
         sys.exit(2)
-    finally:
-        # a gloo process group left for interpreter exit can abort a rank ("terminate
-        # called without an active exception") after the work is done
+    else:
+        # gloo aborts a rank ("terminate called without an active exception") when its
+        # peer tears the group down first: meet, then shut the group down on every rank
         if torch.distributed.is_available() and torch.distributed.is_initialized():
+            torch.distributed.barrier()
             torch.distributed.destroy_process_group()
