@@ -56,7 +56,7 @@ def main(argv=None) -> None:
     step = max(1, len(dataset) // args.num_images)
     samples = [dataset[i * step % len(dataset)] for i in range(args.num_images)]
     data = model.data_preprocessor(default_collate(samples), False)
-    figure = render_reconstructions(model.eval(), data['inputs'])
+    figure = render_reconstructions(model, data['inputs'])
     mmcv.imwrite(mmcv.rgb2bgr(figure), args.out)
     print(f'saved {args.out} ({figure.shape[1]}x{figure.shape[0]} px, '
           f'{args.num_images} rows: original | masked | reconstruction | rec. + visible)')
