@@ -19,7 +19,10 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
 
 
 def load_config(args: argparse.Namespace) -> Config:
-    """The config with the common arguments applied; work_dir defaults to work_dirs/<name>."""
+    """The config with the common arguments and device defaults applied.
+
+    work_dir defaults to ``work_dirs/<config name>``.
+    """
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     cfg = Config.fromfile(args.config)
     cfg.launcher = args.launcher
@@ -29,10 +32,11 @@ def load_config(args: argparse.Namespace) -> Config:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    _apply_device_defaults(cfg)
     return cfg
 
 
-def apply_device_defaults(cfg: Config) -> None:
+def _apply_device_defaults(cfg: Config) -> None:
     """Use gloo for distributed runs on a machine without CUDA.
 
     mmengine 0.10.7's ``init_dist`` calls ``torch.cuda.set_device`` whatever the

@@ -7,8 +7,7 @@ import os.path as osp
 import sys
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from cli_common import (add_common_args, apply_device_defaults, load_config,  # noqa: E402
-                        run_cli)
+from cli_common import add_common_args, load_config, run_cli  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -27,7 +26,6 @@ def main(argv=None) -> None:
         from mimtoolkit.utils import ConfigError
         raise ConfigError(f'checkpoint={args.checkpoint!r} is invalid: expected an existing file')
     cfg.load_from = args.checkpoint
-    apply_device_defaults(cfg)
     from mmengine.runner import Runner
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()

@@ -10,8 +10,7 @@ import sys
 from mmengine.config import Config
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from cli_common import (add_common_args, apply_device_defaults, load_config,  # noqa: E402
-                        run_cli)
+from cli_common import add_common_args, load_config, run_cli  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -45,7 +44,6 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     if args.auto_scale_lr:
         cfg.setdefault('auto_scale_lr', {})['enable'] = True
-    apply_device_defaults(cfg)
     return cfg
 
 

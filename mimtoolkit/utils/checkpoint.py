@@ -26,7 +26,7 @@ def _reduce_history_buffer(buffer: HistoryBuffer):
 def allow_mmengine_checkpoints() -> None:
     """Make mmengine checkpoints loadable with ``weights_only=True``."""
     copyreg.pickle(HistoryBuffer, _reduce_history_buffer)
-    multiarray = np.core.multiarray if np.__version__ < '2' else np._core.multiarray
+    multiarray = getattr(np, '_core', np.core).multiarray  # numpy 2 renamed np.core
     np_dtype_classes = [type(np.dtype(t)) for t in (
         np.float64, np.float32, np.float16, np.int64, np.int32, np.uint8, np.bool_)]
     torch.serialization.add_safe_globals([

@@ -144,7 +144,8 @@ def test_layer_depth_for_layer_wise_lr_decay():
     depth = {name: model.get_layer_depth(name, 'backbone.')[0]
              for name in ('backbone.cls_token', 'backbone.mask_token',
                           'backbone.patch_embed.projection.weight',
-                          'backbone.layers.0.attn.qkv.weight', 'backbone.layers.2.ffn.layers.1.bias',
+                          'backbone.layers.0.attn.qkv.weight',
+                          'backbone.layers.2.ffn.layers.1.bias',
                           'backbone.ln1.weight')}
     assert depth == {'backbone.cls_token': 0, 'backbone.mask_token': 0,
                      'backbone.patch_embed.projection.weight': 0,

@@ -63,8 +63,7 @@ class MIMViT(VisionTransformer):
     arch_zoo = {
         **VisionTransformer.arch_zoo,
         # a small encoder for CPU configs: DeiT-Tiny's width, half its depth
-        **dict.fromkeys(['mim-tiny'], dict(embed_dims=192, num_layers=6, num_heads=3,
-                                           feedforward_channels=768)),
+        'mim-tiny': dict(embed_dims=192, num_layers=6, num_heads=3, feedforward_channels=768),
     }
 
     def __init__(self,
@@ -87,11 +86,8 @@ class MIMViT(VisionTransformer):
         for side in ((img_size, ) if isinstance(img_size, int) else img_size):
             require(side % patch_size == 0, 'backbone.img_size', img_size,
                     f'a multiple of backbone.patch_size={patch_size}')
-        require(isinstance(arch, str) or isinstance(arch, dict), 'backbone.arch', arch,
-                f'one of {sorted(self.arch_zoo)} or a dict')
-        if isinstance(arch, str):
-            require(arch.lower() in self.arch_zoo, 'backbone.arch', arch,
-                    f'one of {sorted(self.arch_zoo)} or a dict')
+        require(isinstance(arch, dict) or (isinstance(arch, str) and arch.lower() in self.arch_zoo),
+                'backbone.arch', arch, f'one of {sorted(self.arch_zoo)} or a dict')
         super().__init__(
             arch=arch,
             img_size=img_size,

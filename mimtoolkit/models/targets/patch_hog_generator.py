@@ -36,9 +36,8 @@ class PatchHOGGenerator(HOGGenerator):
         """int: Feature size per patch."""
         return 3 * self.nbins * (self.patch_size // self.pool)**2
 
-    @torch.no_grad()
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """HOG features of (B, 3, H, W) images, computed in fp32 even under autocast.
+        """HOG features of (B, 3, H, W) images, in fp32 even under autocast (no grad).
 
         Returns:
             Tensor: (B, L, out_channels).
