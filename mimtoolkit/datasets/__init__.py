@@ -1,6 +1,10 @@
-"""Datasets: the embedded photo set and Fashion-MNIST (plus every mmpretrain dataset)."""
+"""Datasets: the embedded photo set, Fashion-MNIST and samplers (plus every mmpretrain dataset)."""
 from .fashion_mnist import OfflineFashionMNIST
+from .samplers import SemanticPairBatchSampler, dataset_labels
 from .skimage_photos import SKIMAGE_PHOTOS, SkimagePhotos
 from .transforms import GrayToRGB
 
-__all__ = ['SkimagePhotos', 'SKIMAGE_PHOTOS', 'OfflineFashionMNIST', 'GrayToRGB']
+__all__ = [
+    'SkimagePhotos', 'SKIMAGE_PHOTOS', 'OfflineFashionMNIST', 'GrayToRGB',
+    'SemanticPairBatchSampler', 'dataset_labels'
+]

@@ -1,2 +1,2 @@
 """Model parts, registered in ``mimtoolkit.registry.MODELS``."""
-from . import backbones, heads, layers, maskers, pretrainers, targets  # noqa: F401
+from . import backbones, heads, layers, maskers, mixers, necks, pretrainers, targets  # noqa: F401

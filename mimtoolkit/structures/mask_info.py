@@ -30,6 +30,18 @@ class MaskInfo:
         """int: Visible patches per sample."""
         return self.ids_keep.shape[1]
 
+    def repeat(self, times: int) -> 'MaskInfo':
+        """The same masks for ``times`` stacked copies of the batch.
+
+        Args:
+            times (int): Copies n.
+
+        Returns:
+            MaskInfo: Masks for a (n·B)-sample batch, copy-major.
+        """
+        return MaskInfo(mask=self.mask.repeat(times, 1), ids_keep=self.ids_keep.repeat(times, 1),
+                        ids_restore=self.ids_restore.repeat(times, 1))
+
     @classmethod
     def from_shuffle(cls, ids_shuffle: torch.Tensor, num_visible: int) -> 'MaskInfo':
         """Build from a per-sample patch order whose first ``num_visible`` stay visible.

@@ -2,8 +2,10 @@
 from .checkpoint import (allow_mmengine_checkpoints, check_state_dict_matches,
                          load_matching_state_dict, load_state_dict_file)
 from .errors import ConfigError, require
+from .vit_state_dict import is_timm_vit, timm_vit_to_mmpretrain
 
 __all__ = [
     'ConfigError', 'require', 'allow_mmengine_checkpoints', 'load_state_dict_file',
-    'load_matching_state_dict', 'check_state_dict_matches'
+    'load_matching_state_dict', 'check_state_dict_matches', 'is_timm_vit',
+    'timm_vit_to_mmpretrain'
 ]

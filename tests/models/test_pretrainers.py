@@ -39,7 +39,8 @@ def test_mae_loss_ignores_visible_patch_predictions():
 
 def test_mae_reconstruct_gives_pixel_images_and_mask():
     model = MODELS.build(tiny_mae_cfg())
-    mask, recon = model.reconstruct(torch.randn(2, 3, 32, 32))
+    out = model.reconstruct(torch.randn(2, 3, 32, 32))
+    mask, recon = out.mask, out.pred
     assert mask.shape == (2, 1, 32, 32) and recon.shape == (2, 3, 32, 32)
     assert torch.allclose(mask.mean((1, 2, 3)), torch.full((2, ), 0.75))
 

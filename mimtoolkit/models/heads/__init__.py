@@ -1,5 +1,6 @@
 """Heads: turn encoder/neck outputs into named losses."""
+from .feature_distill_head import FeatureDistillHead
 from .feature_prediction_head import FeaturePredictionHead
 from .pixel_reconstruction_head import PixelReconstructionHead
 
-__all__ = ['PixelReconstructionHead', 'FeaturePredictionHead']
+__all__ = ['PixelReconstructionHead', 'FeaturePredictionHead', 'FeatureDistillHead']

@@ -1,6 +1,7 @@
 """Pretrainers: one file per method, each owning only its wiring."""
 from .base_pretrainer import BasePretrainer
+from .imae import IMAE
 from .mae import MAE
 from .maskfeat import MaskFeat
 
-__all__ = ['BasePretrainer', 'MAE', 'MaskFeat']
+__all__ = ['BasePretrainer', 'MAE', 'MaskFeat', 'IMAE']

@@ -32,11 +32,14 @@ class BasePretrainer(BaseSelfSupervisor):
         head (dict, optional): Turns predictions into named losses.
         target_generator (dict, optional): E.g. HOG.
         masker (dict): Chooses the masked patches.
-        mixer (dict, optional): Input mixing; only pretrainers that wire one in
-            accept it (MAE and MaskFeat do not).
+        mixer (dict, optional): Input mixing; only pretrainers with
+            ``accepts_mixer`` wire one in (MAE and MaskFeat do not).
         data_preprocessor (dict, optional): Defaults to ``SelfSupDataPreprocessor``.
         init_cfg (dict, optional): Initialisation config.
     """
+
+    #: Whether the method wires in a ``mixer`` (i-MAE, MixedAE).
+    accepts_mixer = False
 
     def __init__(self,
                  backbone: PartCfg,
@@ -47,7 +50,7 @@ class BasePretrainer(BaseSelfSupervisor):
                  mixer: PartCfg = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        if mixer is not None:
+        if mixer is not None and not self.accepts_mixer:
             mixer_type = mixer.get('type') if isinstance(mixer, dict) else type(mixer).__name__
             raise ConfigError(f'model.mixer={mixer_type!r} is invalid: {type(self).__name__} '
                               'has no mixed-input branches to wire a mixer into (use a '
@@ -62,6 +65,7 @@ class BasePretrainer(BaseSelfSupervisor):
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
         self.masker = build_part(masker)
+        self.mixer = build_part(mixer)
         require(hasattr(self.backbone, 'encode'), 'model.backbone.type',
                 type(self.backbone).__name__, 'a MIM encoder with encode() (e.g. MIMViT)')
 

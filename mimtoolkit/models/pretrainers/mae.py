@@ -1,10 +1,11 @@
 """MAE: drop masked patches, decode all, regress pixels of the masked ones."""
-from typing import Dict, List, Tuple
+from typing import Dict, List, Sequence
 
 import torch
 from mmpretrain.structures import DataSample
 
 from mimtoolkit.registry import register_part
+from mimtoolkit.structures import MaskInfo, Reconstruction
 from mimtoolkit.utils import require
 from .base_pretrainer import BasePretrainer
 
@@ -60,20 +61,31 @@ class MAE(BasePretrainer):
         latent = self.backbone.encode(inputs, mask_info)
         return self.neck(latent.tokens, mask_info.ids_restore), mask_info
 
+    def pixel_mask(self, mask_info: MaskInfo, img_hw: Sequence[int]) -> torch.Tensor:
+        """The patch mask as an image.
+
+        Args:
+            mask_info (MaskInfo): (B, L) mask on the patch grid.
+            img_hw (Sequence[int]): (H, W) of the images.
+
+        Returns:
+            Tensor: (B, 1, H, W), 1 = masked.
+        """
+        p = self.backbone.patch_size
+        h, w = self.backbone.patch_grid(img_hw)
+        mask = mask_info.mask.reshape(-1, 1, h, w)
+        return mask.repeat_interleave(p, dim=2).repeat_interleave(p, dim=3)
+
     @torch.no_grad()
-    def reconstruct(self, inputs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    def reconstruct(self, inputs: torch.Tensor) -> Reconstruction:
         """Reconstruct masked images (for visualisation).
 
         Args:
             inputs (Tensor): (B, 3, H, W) normalised images.
 
         Returns:
-            tuple[Tensor, Tensor]: The mask as (B, 1, H, W) with 1 = masked,
-            and the reconstruction (B, 3, H, W) in the inputs' space.
+            Reconstruction: The inputs, their mask and reconstruction.
         """
         pred, mask_info = self._predict(inputs)
-        p = self.backbone.patch_size
-        h, w = self.backbone.patch_grid(inputs.shape[-2:])
-        mask = mask_info.mask.reshape(-1, 1, h, w)
-        mask = mask.repeat_interleave(p, dim=2).repeat_interleave(p, dim=3)
-        return mask, self.head.to_pixels(pred.float(), inputs)
+        return Reconstruction(inputs=inputs, mask=self.pixel_mask(mask_info, inputs.shape[-2:]),
+                              pred=self.head.to_pixels(pred.float(), inputs), target=inputs)

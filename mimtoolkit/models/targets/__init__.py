@@ -1,4 +1,6 @@
 """Target generators: what a MIM head regresses (HOG, tokenizers, frozen teachers)."""
+from .base_frozen_teacher import BaseFrozenTeacher
+from .frozen_vit_teacher import FrozenViTTeacher
 from .patch_hog_generator import PatchHOGGenerator
 
-__all__ = ['PatchHOGGenerator']
+__all__ = ['PatchHOGGenerator', 'BaseFrozenTeacher', 'FrozenViTTeacher']

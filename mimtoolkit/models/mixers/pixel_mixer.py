@@ -1,0 +1,96 @@
+"""i-MAE's pixel mixup of two images with a subordinate and a dominant role."""
+from typing import Optional
+
+import torch
+import torch.nn as nn
+
+from mimtoolkit.registry import register_part
+from mimtoolkit.structures import PixelMixInfo
+from mimtoolkit.utils import require
+
+PARTNER_MODES = ('permutation', 'halves')
+
+
+@register_part('mixer')
+class PixelMixer(nn.Module):
+    """``I_m = α·I_1 + (1 − α)·I_2`` with fixed roles (i-MAE, Zhang & Shen).
+
+    α is drawn once per step from Beta(``beta``, ``beta``) on the CPU's global
+    generator (reproducible under a seed), or fixed by ``alpha``. As in the
+    paper's pseudocode (``x1, x2 = (x1, x2) if α < 0.5 else (x2, x1)``), the
+    image of weight ``min(α, 1 − α)`` is the *subordinate* one and the other
+    the *dominant* one, so each branch of the pretrainer always gets the same
+    role.
+
+    Partners:
+
+    - ``'permutation'``: ``I_1`` is every image of the batch, ``I_2`` its
+      partner under a random cyclic permutation of the batch (a derangement: no
+      image is mixed with itself). B inputs give B mixed images.
+    - ``'halves'``: the batch is ``[I_1 ... , I_2 ...]`` as laid out by
+      :class:`~mimtoolkit.datasets.SemanticPairBatchSampler`; image i is mixed
+      with image i + B/2. B inputs give B/2 mixed images.
+
+    Args:
+        beta (float): Parameter b of Beta(b, b). Defaults to 1.0 (uniform α).
+        alpha (float, optional): A fixed α in (0, 1) instead of drawing it.
+        partner (str): ``'permutation'`` or ``'halves'``. Defaults to
+            ``'permutation'``.
+    """
+
+    def __init__(self, beta: float = 1.0, alpha: Optional[float] = None,
+                 partner: str = 'permutation') -> None:
+        super().__init__()
+        require(isinstance(beta, (int, float)) and beta > 0, 'model.mixer.beta', beta,
+                'a float > 0 (Beta(b, b) parameter)')
+        require(alpha is None or (isinstance(alpha, (int, float)) and 0 < alpha < 1),
+                'model.mixer.alpha', alpha, 'None (draw from Beta) or a float in (0, 1)')
+        require(partner in PARTNER_MODES, 'model.mixer.partner', partner,
+                f'one of {PARTNER_MODES}')
+        self.beta = float(beta)
+        self.alpha = alpha
+        self.partner = partner
+
+    def draw_alpha(self) -> torch.Tensor:
+        """0-d float tensor: the fixed α, or a draw from Beta(b, b)."""
+        if self.alpha is not None:
+            return torch.tensor(float(self.alpha))
+        concentration = torch.tensor(self.beta)
+        return torch.distributions.Beta(concentration, concentration).sample()
+
+    def pair(self, batch_size: int, device: torch.device) -> torch.Tensor:
+        """(B', 2) long batch indices of (I_1, I_2) per mixed sample."""
+        if self.partner == 'halves':
+            require(batch_size % 2 == 0, 'train_dataloader.batch_size (images per step)',
+                    batch_size, "an even count for model.mixer.partner='halves' "
+                    '(first half I_1, second half I_2)')
+            first = torch.arange(batch_size // 2)
+            return torch.stack([first, first + batch_size // 2], dim=1).to(device)
+        require(batch_size >= 2, 'train_dataloader.batch_size', batch_size,
+                "at least 2 images for model.mixer.partner='permutation'")
+        order = torch.randperm(batch_size)
+        partner = torch.empty_like(order)
+        partner[order] = order.roll(-1)
+        return torch.stack([torch.arange(batch_size), partner], dim=1).to(device)
+
+    def forward(self, inputs: torch.Tensor, alpha: Optional[float] = None) -> PixelMixInfo:
+        """Mix a batch.
+
+        Args:
+            inputs (Tensor): (B, C, H, W) normalised images.
+            alpha (float, optional): Use this α for this call (e.g. a sweep in
+                a figure) instead of the configured one.
+
+        Returns:
+            PixelMixInfo: B mixed images (``'permutation'``) or B/2 (``'halves'``).
+        """
+        alpha = self.draw_alpha() if alpha is None else torch.tensor(float(alpha))
+        pairs = self.pair(inputs.shape[0], inputs.device)
+        swap = bool(alpha >= 0.5)
+        sources = pairs.flip(1) if swap else pairs
+        weight = 1 - alpha if swap else alpha
+        subordinate, dominant = inputs[sources[:, 0]], inputs[sources[:, 1]]
+        w = weight.to(inputs.dtype)
+        mixed = w * subordinate + (1 - w) * dominant
+        return PixelMixInfo(mixed=mixed, subordinate=subordinate, dominant=dominant,
+                            alpha=alpha, weight=weight, sources=sources)

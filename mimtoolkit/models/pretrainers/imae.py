@@ -1,0 +1,166 @@
+"""i-MAE: mixed inputs, disentangled features, two-way reconstruction, distillation."""
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import torch
+from mmpretrain.structures import DataSample
+
+from mimtoolkit.registry import register_part
+from mimtoolkit.structures import EncoderOutput, MaskInfo, PixelMixInfo, Reconstruction
+from mimtoolkit.utils import require
+from .base_pretrainer import PartCfg, build_part
+from .mae import MAE
+
+#: The branches of i-MAE and the suffix of their loss names.
+BRANCHES = {'subordinate': 'sub', 'dominant': 'dom'}
+
+
+@register_part('pretrainer')
+class IMAE(MAE):
+    """i-MAE (Zhang & Shen): are MAE's latent representations linearly separable?
+
+    One step: ``mixer (α·I_1 + (1 − α)·I_2, roles fixed) -> masker -> encoder
+    -> disentangle (h_sub = F_1(h_m), h_dom = F_2(h_m)) -> shared MAE decoder
+    (both branches in one pass) -> pixel loss on the masked patches of each
+    image`` plus, with ``distill_head``, the patch-wise L2 between each h and
+    a frozen MAE encoder's features of the matching *clean* image under the
+    *same* mask (Eq. 5).
+
+    Losses: ``loss_rec_sub``, ``loss_rec_dom`` (one per branch), ``loss_distill``.
+
+    Args:
+        backbone (dict): ``MIMViT`` (``use_mask_token=False``).
+        neck (dict): The shared decoder, ``MAEPretrainDecoder``.
+        head (dict): ``PixelReconstructionHead`` (``norm_pix`` as in MAE).
+        mixer (dict): Defaults to ``PixelMixer`` (α ~ Beta(1, 1), in-batch partner).
+        disentangle (dict, optional): Defaults to ``DisentangleNeck`` with one
+            linear layer per branch in the encoder's width.
+        distill_head (dict, optional): ``FeatureDistillHead`` with the frozen
+            teacher; None trains i-MAE "w/o distill".
+        branches (Sequence[str]): Which images to reconstruct (and distil):
+            ``('subordinate', 'dominant')`` (i-MAE) or ``('subordinate',)``
+            (i-MAE-sub, the paper's Tab. 5).
+        masker (dict): Defaults to ``RandomMasker(0.75)``.
+        **kwargs: See :class:`BasePretrainer`.
+    """
+
+    accepts_mixer = True
+
+    def __init__(self,
+                 backbone: PartCfg,
+                 neck: PartCfg,
+                 head: PartCfg,
+                 mixer: PartCfg = dict(type='PixelMixer'),
+                 disentangle: PartCfg = None,
+                 distill_head: PartCfg = None,
+                 branches: Sequence[str] = ('subordinate', 'dominant'),
+                 masker: PartCfg = dict(type='RandomMasker', mask_ratio=0.75),
+                 **kwargs) -> None:
+        branches = tuple(branches)
+        require(0 < len(branches) == len(set(branches)) and set(branches) <= set(BRANCHES),
+                'model.branches', branches,
+                f'distinct names from {tuple(BRANCHES)}, e.g. (\'subordinate\',) for i-MAE-sub')
+        require(mixer is not None, 'model.mixer', mixer, "a pixel mixer, e.g. dict(type='PixelMixer')")
+        super().__init__(backbone=backbone, neck=neck, head=head, masker=masker, mixer=mixer,
+                         **kwargs)
+        mixer_name = type(self.mixer).__name__
+        require(hasattr(self.mixer, 'pair'), 'model.mixer.type', mixer_name,
+                'a pixel mixer handing on subordinate and dominant images (PixelMixer)')
+        self.branches = branches
+        width = self.backbone.embed_dims
+        self.disentangle = build_part(disentangle or dict(
+            type='DisentangleNeck', in_channels=width, num_branches=len(branches)))
+        require(len(self.disentangle.branches) == len(branches), 'model.disentangle.num_branches',
+                len(self.disentangle.branches), f'{len(branches)} (one per model.branches entry)')
+        require(self.disentangle.in_channels == width, 'model.disentangle.in_channels',
+                self.disentangle.in_channels, f'{width} (the backbone width)')
+        decoder_in = self.neck.decoder_embed.in_features
+        require(self.disentangle.out_channels == decoder_in, 'model.disentangle.out_channels',
+                self.disentangle.out_channels, f'{decoder_in} (the shared decoder\'s input width)')
+        self.distill_head = build_part(distill_head)
+        if self.distill_head is not None:
+            require(self.distill_head.in_channels == self.disentangle.out_channels,
+                    'model.distill_head.in_channels', self.distill_head.in_channels,
+                    f'{self.disentangle.out_channels} (the disentangled feature width; set it '
+                    'to add a projection to the teacher width)')
+
+    def encode_mixed(self, mix: PixelMixInfo) -> Tuple[EncoderOutput, Tuple[torch.Tensor, ...]]:
+        """Mask and encode the mixed images, then disentangle.
+
+        Args:
+            mix (PixelMixInfo): The mixer's output.
+
+        Returns:
+            tuple: The encoder output (with its mask) and one (B, 1 + N_vis, C)
+            feature tensor per branch, in ``branches`` order.
+        """
+        mask_info = self.mask(mix.mixed)
+        latent = self.backbone.encode(mix.mixed, mask_info)
+        return latent, self.disentangle(latent.tokens)
+
+    def loss(self, inputs: torch.Tensor, data_samples: List[DataSample],
+             **kwargs) -> Dict[str, torch.Tensor]:
+        """One i-MAE step.
+
+        Args:
+            inputs (Tensor): (B, 3, H, W) normalised images (with the
+                ``'halves'`` partner: B/2 first images, then their partners).
+            data_samples (list[DataSample]): Unused.
+
+        Returns:
+            dict[str, Tensor]: ``loss_rec_<branch>`` per branch, and
+            ``loss_distill`` with a distillation head.
+        """
+        mix = self.mixer(inputs)
+        latent, feats = self.encode_mixed(mix)
+        mask_info = latent.mask_info
+        n, batch = len(self.branches), mix.mixed.shape[0]
+        targets = [getattr(mix, name) for name in self.branches]
+        pred = self.neck(torch.cat(feats), mask_info.ids_restore.repeat(n, 1))
+        losses = {}
+        for name, branch_pred, target in zip(self.branches, pred.split(batch), targets):
+            for key, value in self.head.loss(branch_pred, target, mask_info.mask).items():
+                losses[f'{key}_{BRANCHES[name]}'] = value
+        if self.distill_head is not None:
+            student = torch.cat([f[:, latent.num_extra_tokens:] for f in feats])
+            losses.update(
+                self.distill_head.loss(student, torch.cat(targets), mask_info.repeat(n)))
+        return losses
+
+    @torch.no_grad()
+    def branch_features(self, mix: PixelMixInfo, mask_info: MaskInfo,
+                        branch: str = 'subordinate') -> torch.Tensor:
+        """Disentangled patch features of one branch (for the separability analysis).
+
+        Args:
+            mix (PixelMixInfo): Mixed images.
+            mask_info (MaskInfo): The mask to encode them with.
+            branch (str): One of ``branches``.
+
+        Returns:
+            Tensor: (B, N_vis, C) visible-patch features.
+        """
+        require(branch in self.branches, 'branch', branch, f'one of {self.branches}')
+        latent = self.backbone.encode(mix.mixed, mask_info)
+        feats = self.disentangle(latent.tokens)[self.branches.index(branch)]
+        return feats[:, latent.num_extra_tokens:]
+
+    @torch.no_grad()
+    def reconstruct(self, inputs: torch.Tensor, alpha: Optional[float] = None) -> Reconstruction:
+        """Reconstruct the first branch's image from mixed inputs (for visualisation).
+
+        Args:
+            inputs (Tensor): (B, 3, H, W) normalised images, mixed as in training.
+            alpha (float, optional): A fixed α for this figure (e.g. a sweep).
+
+        Returns:
+            Reconstruction: Mixed input, mask, reconstruction of
+            ``branches[0]``, and the subordinate and dominant images as extras.
+        """
+        mix = self.mixer(inputs, alpha=alpha)
+        latent, feats = self.encode_mixed(mix)
+        pred = self.neck(feats[0], latent.mask_info.ids_restore)
+        target = getattr(mix, self.branches[0])
+        return Reconstruction(
+            inputs=mix.mixed, mask=self.pixel_mask(latent.mask_info, inputs.shape[-2:]),
+            pred=self.head.to_pixels(pred.float(), target), target=target,
+            extras={'subordinate': mix.subordinate, 'dominant': mix.dominant})

@@ -1,0 +1,73 @@
+"""A frozen MIMViT encoder as a feature teacher (i-MAE's MAE teacher)."""
+from typing import Optional
+
+import torch
+
+from mimtoolkit.registry import MODELS, register_part
+from mimtoolkit.structures import EncoderOutput, MaskInfo
+from mimtoolkit.utils import (ConfigError, is_timm_vit, load_matching_state_dict,
+                              load_state_dict_file, timm_vit_to_mmpretrain)
+from .base_frozen_teacher import BaseFrozenTeacher
+
+
+@register_part('target')
+class FrozenViTTeacher(BaseFrozenTeacher):
+    """A ``MIMViT`` loaded from a checkpoint and frozen.
+
+    Reads, with ``weights_only=True``:
+
+    - a pretraining checkpoint of this toolkit or of mmpretrain (``MAE``,
+      keys ``backbone.*``; set ``prefix`` for another sub-module),
+    - a bare ``MIMViT`` / mmpretrain ``VisionTransformer`` state dict,
+    - an official MAE checkpoint (``{'model': ...}`` with timm-style names,
+      renamed by :func:`~mimtoolkit.utils.timm_vit_to_mmpretrain`).
+
+    Every encoder weight must be in the file with the encoder's shape
+    (position embeddings are interpolated); otherwise a ``ConfigError`` names
+    the file and what differs.
+
+    Args:
+        encoder (dict): The teacher's ``MIMViT`` config (arch, sizes).
+        checkpoint (str): Path of the weights file.
+        prefix (str): Key prefix of the encoder in the checkpoint.
+            Defaults to ``'backbone.'``.
+    """
+
+    def __init__(self, encoder: dict, checkpoint: str, prefix: str = 'backbone.') -> None:
+        super().__init__()
+        self.encoder = MODELS.build(encoder)
+        self.checkpoint = checkpoint
+        self.prefix = prefix
+        self.load_weights()
+        self.freeze()
+
+    @property
+    def embed_dims(self) -> int:
+        """int: Width of the teacher's features."""
+        return self.encoder.embed_dims
+
+    def load_weights(self) -> None:
+        """Load the encoder from ``checkpoint`` (see the class docstring for formats)."""
+        field = 'teacher.checkpoint'
+        state = load_state_dict_file(self.checkpoint, field=field)
+        if any(k.startswith(self.prefix) for k in state):
+            state = {k[len(self.prefix):]: v for k, v in state.items() if k.startswith(self.prefix)}
+        elif is_timm_vit(state):
+            state = timm_vit_to_mmpretrain(state)
+        if not state:
+            raise ConfigError(f'{field}={self.checkpoint!r} is invalid: no encoder weights in it')
+        load_matching_state_dict(self.encoder, state, field=f'{field}={self.checkpoint!r}')
+
+    @torch.no_grad()
+    def forward(self, images: torch.Tensor, mask_info: Optional[MaskInfo] = None) -> EncoderOutput:
+        """Encode without gradient.
+
+        Args:
+            images (Tensor): (B, C, H, W) normalised as the student's inputs.
+            mask_info (MaskInfo, optional): The student's mask (visible tokens
+                only), or None for all patches.
+
+        Returns:
+            EncoderOutput: Final-normed tokens (B, 1 + N, C_teacher).
+        """
+        return self.encoder.encode(images, mask_info)
