@@ -68,3 +68,26 @@ def run_tool(args, timeout=900, env_extra=None, check=True):
         raise AssertionError(f'{cmd} exited {proc.returncode}\n--- stdout\n{proc.stdout[-4000:]}'
                              f'\n--- stderr\n{proc.stderr[-6000:]}')
     return proc
+
+
+def tiny_imae_cfg(teacher_checkpoint=None, branches=('subordinate', 'dominant'), **mae_kwargs):
+    """A 2-layer i-MAE; with a teacher checkpoint, it distils from that encoder."""
+    cfg = dict(tiny_mae_cfg(**mae_kwargs), type='IMAE', branches=branches,
+               mixer=dict(type='PixelMixer'))
+    if teacher_checkpoint is not None:
+        cfg['distill_head'] = dict(
+            type='FeatureDistillHead', loss_weight=0.5,
+            teacher=dict(type='FrozenViTTeacher', encoder=dict(cfg['backbone']),
+                         checkpoint=teacher_checkpoint))
+    return cfg
+
+
+@pytest.fixture
+def mae_checkpoint(tmp_path):
+    """An mmengine-style checkpoint of a tiny MAE (``state_dict`` with ``backbone.*`` keys)."""
+    from mimtoolkit.registry import MODELS
+    mae = MODELS.build(tiny_mae_cfg())
+    mae.init_weights()
+    path = str(tmp_path / 'mae.pth')
+    torch.save({'meta': {}, 'state_dict': mae.state_dict()}, path)
+    return path, mae

@@ -3,9 +3,11 @@ import glob
 import os.path as osp
 
 import pytest
+import torch
 from mmengine.config import Config
 
 from mimtoolkit.registry import DATASETS, MODELS
+from mimtoolkit.utils import ConfigError
 from .conftest import REPO
 
 CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs', '*', '*.py')))
@@ -18,12 +20,38 @@ def test_there_are_configs():
     assert 'maskfeat_vit-base-p16_8xb256-amp-coslr-300e_in1k.py' in names
 
 
+BENCHMARKS = sorted(glob.glob(osp.join(REPO, 'configs', '*', 'benchmarks', '*.py')))
+
+
+def teacher_checkpoint_for(cfg, tmp_path) -> str:
+    """Write weights for the config's frozen teacher (random, the right shapes) and point to them."""
+    teacher = cfg.model.distill_head.teacher
+    encoder = MODELS.build(teacher.encoder)
+    path = str(tmp_path / 'teacher.pth')
+    torch.save({'state_dict': {f'backbone.{k}': v for k, v in encoder.state_dict().items()}}, path)
+    teacher.checkpoint = path
+    return path
+
+
 @pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
-def test_config_builds_its_model(path):
+def test_config_builds_its_model(path, tmp_path):
     cfg = Config.fromfile(path)
     assert cfg.default_scope == 'mimtoolkit'
+    if cfg.model.get('distill_head'):
+        with pytest.raises(ConfigError, match='teacher.checkpoint=.* expected an existing'):
+            MODELS.build(cfg.model)  # the recipe's teacher is not here
+        teacher_checkpoint_for(cfg, tmp_path)
     model = MODELS.build(cfg.model)
     assert model.part_kind == 'pretrainer'
+
+
+@pytest.mark.parametrize('path', BENCHMARKS, ids=osp.basename)
+def test_benchmark_config_builds_an_mmpretrain_classifier(path):
+    from mmpretrain.models import ImageClassifier
+    cfg = Config.fromfile(path)
+    model = MODELS.build(cfg.model)
+    assert isinstance(model, ImageClassifier)
+    assert cfg.model.backbone.init_cfg.prefix == 'backbone.'
 
 
 def test_mae_full_scale_recipe():

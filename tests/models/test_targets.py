@@ -44,3 +44,25 @@ def test_hog_is_computed_in_fp32_under_autocast():
     with torch.autocast('cpu', dtype=torch.bfloat16):
         mixed = hog(x)
     assert mixed.dtype == torch.float32 and torch.equal(mixed, hog(x))
+
+
+def test_frozen_vit_teacher_reads_an_official_mae_checkpoint_with_timm_names(tmp_path):
+    """Official MAE checkpoints use timm's ViT names: renamed on load, same features as timm."""
+    from timm.models.vision_transformer import VisionTransformer as TimmViT
+
+    from ..conftest import TINY_ARCH
+    timm_vit = TimmViT(img_size=32, patch_size=8, embed_dim=32, depth=2, num_heads=2,
+                       mlp_ratio=2.0, num_classes=0).eval()
+    state = dict(timm_vit.state_dict())
+    state['decoder_embed.weight'] = torch.zeros(16, 32)  # pretraining-only keys are skipped
+    state['mask_token'] = torch.zeros(1, 1, 16)
+    path = str(tmp_path / 'mae_pretrain_official.pth')
+    torch.save({'model': state}, path)
+    teacher = MODELS.build(dict(
+        type='FrozenViTTeacher', checkpoint=path,
+        encoder=dict(type='MIMViT', arch=TINY_ARCH, img_size=32, patch_size=8)))
+    x = torch.randn(2, 3, 32, 32)
+    with torch.no_grad():
+        expected = timm_vit.forward_features(x)
+    assert torch.allclose(teacher(x).tokens, expected, atol=1e-5)
+    assert not teacher.training and not any(p.requires_grad for p in teacher.parameters())

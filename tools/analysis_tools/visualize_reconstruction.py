@@ -1,22 +1,27 @@
-"""Draw reconstructions: original | masked | reconstruction | reconstruction + visible patches.
+"""Draw reconstructions: input | masked | reconstruction | reconstruction + visible | extras.
 
     python tools/analysis_tools/visualize_reconstruction.py CONFIG CHECKPOINT --out x.png
-        [--num-images 4] [--seed 0] [--cfg-options k=v ...]
+        [--num-images 4] [--alphas 0.05 0.15 0.25 0.35 0.45] [--seed 0] [--cfg-options k=v ...]
 
 Images come from the config's training dataset (its pipeline, without
 shuffling). ``norm_pix`` predictions are un-normalised with each target
-patch's own mean and variance.
+patch's own mean and variance. For i-MAE the input is the mixed image, the
+reconstruction is the subordinate branch's, and two extra columns show the
+subordinate target and the dominant image; ``--alphas`` draws the same pairs
+and masks once per subordinate weight, stacked top to bottom (the paper's
+Fig. 7/11). A teacher (``distill_head``) is not needed and not built.
 """
 import argparse
 import os.path as osp
 import sys
 
 import mmcv
+import numpy as np
 import torch
-from mmengine.config import Config, DictAction
-from mmengine.dataset import default_collate
+from mmengine.config import DictAction
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from analysis_common import build_train_dataset, load_pretrainer, preprocess  # noqa: E402
 from cli_common import run_cli  # noqa: E402
 
 
@@ -26,6 +31,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('checkpoint', help='checkpoint of that config')
     parser.add_argument('--out', required=True, help='output PNG path')
     parser.add_argument('--num-images', type=int, default=4)
+    parser.add_argument('--alphas', type=float, nargs='+',
+                        help='subordinate weights to sweep (models with a pixel mixer)')
     parser.add_argument('--seed', type=int, default=0, help='seed of the mask and the crops')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
@@ -33,33 +40,34 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    from mmengine.registry import init_default_scope
     from mmengine.runner import set_random_seed
 
-    from mimtoolkit.registry import DATASETS, MODELS
-    from mimtoolkit.utils import ConfigError, load_matching_state_dict, load_state_dict_file
+    from mimtoolkit.utils import ConfigError, require
     from mimtoolkit.visualization import render_reconstructions
 
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mimtoolkit'))
     set_random_seed(args.seed)
-    model = MODELS.build(cfg.model)
+    model, cfg = load_pretrainer(args.config, args.checkpoint, args.cfg_options)
     if not hasattr(model, 'reconstruct'):
         raise ConfigError(f'model.type={cfg.model.type!r} is invalid here: expected a pretrainer '
-                          'with pixel reconstruction (e.g. MAE)')
-    load_matching_state_dict(model, load_state_dict_file(args.checkpoint), 'checkpoint')
-    dataset = DATASETS.build(cfg.train_dataloader.dataset)
-    if len(dataset) == 0:
-        raise ConfigError('train_dataloader.dataset is empty: nothing to draw')
+                          'with pixel reconstruction (e.g. MAE, IMAE)')
+    if args.alphas:
+        require(getattr(model, 'mixer', None) is not None, '--alphas', args.alphas,
+                'no sweep: this model mixes no images')
+        require(all(0 < a < 1 for a in args.alphas), '--alphas', args.alphas, 'values in (0, 1)')
+    dataset = build_train_dataset(cfg)
     step = max(1, len(dataset) // args.num_images)
-    samples = [dataset[i * step % len(dataset)] for i in range(args.num_images)]
-    data = model.data_preprocessor(default_collate(samples), False)
-    figure = render_reconstructions(model, data['inputs'])
+    inputs = preprocess(model, dataset, [i * step % len(dataset) for i in range(args.num_images)])
+    if args.alphas:  # render_reconstructions restores the random state: same pairs and masks
+        figure = np.concatenate(
+            [render_reconstructions(model, inputs, alpha=a) for a in args.alphas])
+    else:
+        figure = render_reconstructions(model, inputs)
     mmcv.imwrite(mmcv.rgb2bgr(figure), args.out)
-    print(f'saved {args.out} ({figure.shape[1]}x{figure.shape[0]} px, '
-          f'{args.num_images} rows: original | masked | reconstruction | rec. + visible)')
+    columns = 'input | masked | reconstruction | rec. + visible'
+    if getattr(model, 'mixer', None) is not None:
+        columns += ' | subordinate | dominant'
+    sweep = f', alphas {args.alphas} top to bottom' if args.alphas else ''
+    print(f'saved {args.out} ({figure.shape[1]}x{figure.shape[0]} px; columns: {columns}{sweep})')
 
 
 if __name__ == '__main__':
