@@ -1,7 +1,9 @@
 """i-MAE's linear-separability metric (§3.2, Tab. 4): NRMSE, R² and cosine, Fore and Aft."""
+import warnings
 from typing import Dict, Optional
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso
 from sklearn.metrics import r2_score
 
@@ -54,7 +56,7 @@ def _scores(pred: np.ndarray, target: np.ndarray) -> Dict[str, float]:
 
 def linear_separability(train_x: np.ndarray, train_y: np.ndarray, val_x: np.ndarray,
                         val_y: np.ndarray, lasso_alpha: float = 1e-3,
-                        max_iter: int = 2000) -> Dict[str, Optional[Dict[str, float]]]:
+                        max_iter: int = 2000) -> Dict[str, object]:
     """How well features x of mixed inputs match (linearly) reference features y.
 
     Pairs are patch-wise: row i of x and y describe the same patch of the same
@@ -74,10 +76,14 @@ def linear_separability(train_x: np.ndarray, train_y: np.ndarray, val_x: np.ndar
         max_iter (int): Coordinate-descent iterations. Defaults to 2000.
 
     Returns:
-        dict: ``{'fore': {nrmse, r2, cosine} or None, 'aft': {nrmse, r2, cosine}}``.
+        dict: ``{'fore': {nrmse, r2, cosine} or None, 'aft': {nrmse, r2, cosine},
+        'lasso_converged': bool}`` (False: raise ``max_iter`` or ``lasso_alpha``).
     """
     fore = _scores(val_x, val_y) if val_x.shape[1] == val_y.shape[1] else None
     lasso = Lasso(alpha=lasso_alpha, max_iter=max_iter)
-    lasso.fit(train_x.astype(np.float64), train_y.astype(np.float64))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always', ConvergenceWarning)
+        lasso.fit(train_x.astype(np.float64), train_y.astype(np.float64))
+    converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
     aft = _scores(lasso.predict(val_x.astype(np.float64)), val_y)
-    return dict(fore=fore, aft=aft)
+    return dict(fore=fore, aft=aft, lasso_converged=converged)

@@ -38,6 +38,7 @@ def test_widths_may_differ_then_only_aft_is_defined():
     x, y = _features(300, 6, 5), _features(300, 4, 6)
     res = linear_separability(x[:200], y[:200], x[200:], y[200:])
     assert res['fore'] is None and set(res['aft']) == {'nrmse', 'r2', 'cosine'}
+    assert res['lasso_converged']
 
 
 def test_metric_definitions():

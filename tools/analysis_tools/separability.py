@@ -3,7 +3,7 @@
     python tools/analysis_tools/separability.py \
         --model i-MAE IMAE_CONFIG IMAE_CKPT [--model MAE MAE_CONFIG MAE_CKPT ...] \
         --reference MAE_CONFIG MAE_CKPT [--alpha 0.3] [--num-train 512] [--num-val 256]
-        [--lasso-alpha 1e-3] [--seed 0] [--out table.json] [--cfg-options k=v ...]
+        [--lasso-alpha 1e-3] [--lasso-max-iter 2000] [--seed 0] [--out table.json] [--cfg-options k=v ...]
 
 Images come from the reference config's training dataset (its pipeline;
 ``--num-train`` + ``--num-val`` distinct images drawn under ``--seed``).
@@ -42,6 +42,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--num-val', type=int, default=256)
     parser.add_argument('--batch-size', type=int, default=64)
     parser.add_argument('--lasso-alpha', type=float, default=1e-3)
+    parser.add_argument('--lasso-max-iter', type=int, default=2000)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--out', help='JSON output path')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
@@ -119,8 +120,12 @@ def main(argv=None) -> None:
         val_x, val_y = collect(models, reference, dataset, order[args.num_train:], mixer,
                                args.batch_size)
     results = {name: linear_separability(train_x[name], train_y, val_x[name], val_y,
-                                         lasso_alpha=args.lasso_alpha) for name in models}
+                                         lasso_alpha=args.lasso_alpha,
+                                         max_iter=args.lasso_max_iter) for name in models}
     print(table(results))
+    for name in [n for n, res in results.items() if not res['lasso_converged']]:
+        print(f'note: the lasso for {name} did not converge in {args.lasso_max_iter} '
+              'iterations (raise --lasso-max-iter or --lasso-alpha)')
     print(f'({len(train_y)} train / {len(val_y)} val visible patches; subordinate weight '
           f'{args.alpha}; lasso alpha {args.lasso_alpha})')
     if args.out:

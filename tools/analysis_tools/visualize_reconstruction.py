@@ -3,8 +3,8 @@
     python tools/analysis_tools/visualize_reconstruction.py CONFIG CHECKPOINT --out x.png
         [--num-images 4] [--alphas 0.05 0.15 0.25 0.35 0.45] [--seed 0] [--cfg-options k=v ...]
 
-Images come from the config's training dataset (its pipeline, without
-shuffling). ``norm_pix`` predictions are un-normalised with each target
+Images are ``--num-images`` distinct items of the config's training dataset
+(its pipeline), drawn under ``--seed``. ``norm_pix`` predictions are un-normalised with each target
 patch's own mean and variance. For i-MAE the input is the mixed image, the
 reconstruction is the subordinate branch's, and two extra columns show the
 subordinate target and the dominant image; ``--alphas`` draws the same pairs
@@ -55,8 +55,9 @@ def main(argv=None) -> None:
                 'no sweep: this model mixes no images')
         require(all(0 < a < 1 for a in args.alphas), '--alphas', args.alphas, 'values in (0, 1)')
     dataset = build_train_dataset(cfg)
-    step = max(1, len(dataset) // args.num_images)
-    inputs = preprocess(model, dataset, [i * step % len(dataset) for i in range(args.num_images)])
+    require(1 <= args.num_images <= len(dataset), '--num-images', args.num_images,
+            f'1 to the {len(dataset)} images of the dataset')
+    inputs = preprocess(model, dataset, torch.randperm(len(dataset))[:args.num_images].tolist())
     if args.alphas:  # render_reconstructions restores the random state: same pairs and masks
         figure = np.concatenate(
             [render_reconstructions(model, inputs, alpha=a) for a in args.alphas])

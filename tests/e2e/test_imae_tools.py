@@ -1,0 +1,113 @@
+"""i-MAE end to end through the tools: MAE teacher -> i-MAE -> separability table and figures."""
+import json
+import os.path as osp
+
+import mmcv
+import pytest
+
+from ..conftest import free_port, run_tool
+from .helpers import loss_went_down, scalars
+
+pytestmark = pytest.mark.slow
+
+MAE = 'configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
+IMAE = 'configs/imae/imae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
+IMAE_FASHION_SEMANTIC = \
+    'configs/imae/imae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32_semantic-r0.5.py'
+SMALL = [
+    'train_dataloader.dataset.crops_per_photo=4',  # 68 images: 4 iterations of 16 an epoch
+    'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+    'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=1',
+    'log_processor.window_size=1'
+]
+SEMANTIC = ['train_dataloader.batch_sampler.type=SemanticPairBatchSampler',
+            'train_dataloader.batch_sampler.same_class_ratio=0.5', 'model.mixer.partner=halves']
+
+
+@pytest.fixture(scope='module')
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp('imae')
+    mae, imae = str(root / 'mae'), str(root / 'imae')
+    run_tool(['tools/train.py', MAE, '--work-dir', mae, '--cfg-options', *SMALL,
+              'train_cfg.max_epochs=6', 'custom_hooks=[]'])
+    run_tool(['tools/train.py', IMAE, '--work-dir', imae, '--cfg-options', *SMALL,
+              'train_cfg.max_epochs=6', 'custom_hooks.0.interval=10',
+              f'model.distill_head.teacher.checkpoint={mae}/epoch_6.pth'])
+    return root, f'{mae}/epoch_6.pth', f'{imae}/epoch_6.pth'
+
+
+def test_imae_distils_from_the_mae_and_its_losses_go_down(runs):
+    root, _, ckpt = runs
+    records = scalars(str(root / 'imae'))
+    assert len(records) == 30
+    assert all({'loss_rec_sub', 'loss_rec_dom', 'loss_distill'} <= set(r) for r in records)
+    assert loss_went_down(records, 'loss')
+    import torch
+    state = torch.load(ckpt, weights_only=True)['state_dict']
+    assert not any('teacher' in k for k in state)  # the teacher is not saved
+    assert {'disentangle.branches.0.weight', 'disentangle.branches.1.weight'} <= set(state)
+    figures = list((root / 'imae').glob('*/vis_data/vis_image/reconstruction_*.png'))
+    assert figures and mmcv.imread(str(figures[0])).shape == (4 * 64, 6 * 64, 3)
+
+
+def test_separability_table_for_mae_and_imae(runs, tmp_path):
+    _, mae, imae = runs
+    out = str(tmp_path / 'separability.json')
+    proc = run_tool(['tools/analysis_tools/separability.py', '--model', 'MAE', MAE, mae,
+                     '--model', 'i-MAE', IMAE, imae, '--reference', MAE, mae,
+                     '--num-train', '64', '--num-val', '32', '--out', out,
+                     '--cfg-options', 'train_dataloader.dataset.crops_per_photo=6'])
+    assert '| model | NRMSE Fore | NRMSE Aft | R² Fore | R² Aft | cos Fore | cos Aft |' \
+        in proc.stdout
+    assert '| MAE |' in proc.stdout and '| i-MAE |' in proc.stdout
+    results = json.load(open(out))['results']
+    for name in ('MAE', 'i-MAE'):
+        for stage in ('fore', 'aft'):
+            scores = results[name][stage]
+            assert scores['nrmse'] >= 0 and -1 <= scores['cosine'] <= 1
+            assert scores['r2'] <= 1
+    # 64 + 32 images form 32 + 16 mixed pairs of 16 visible patches each
+    assert json.load(open(out))['num_patches'] == dict(train=32 * 16, val=16 * 16)
+
+
+def test_alpha_sweep_figure(runs, tmp_path):
+    _, _, imae = runs
+    out = str(tmp_path / 'sweep.png')
+    proc = run_tool(['tools/analysis_tools/visualize_reconstruction.py', IMAE, imae, '--out',
+                     out, '--num-images', '2', '--alphas', '0.05', '0.25', '0.45'])
+    assert 'subordinate | dominant' in proc.stdout
+    assert mmcv.imread(out).shape == (3 * 2 * 64, 6 * 64, 3)
+
+
+def test_semantic_pairs_train_on_two_processes(tmp_path):
+    work_dir = str(tmp_path)
+    proc = run_tool(['tools/dist_train.sh', IMAE, '2', '--work-dir', work_dir, '--cfg-options',
+                     *SMALL, *SEMANTIC, 'train_cfg.max_epochs=1', 'custom_hooks=[]',
+                     'model.distill_head=None', 'train_dataloader.batch_size=4'],
+                    env_extra=dict(PORT=free_port()))
+    log = proc.stdout + proc.stderr
+    assert 'SemanticPairBatchSampler' in log
+    records = scalars(work_dir)
+    assert len(records) == 8  # 68 images / 2 ranks / 4 pairs = 8 iterations (rank 0)
+    assert all('loss_rec_sub' in r for r in records)
+
+
+def test_fashion_mnist_semantic_config_trains(tmp_path):
+    if not osp.isdir('/usr/share/datasets/fashion-mnist'):
+        pytest.skip("Debian's dataset-fashion-mnist is not installed (make data)")
+    run_tool(['tools/train.py', IMAE_FASHION_SEMANTIC, '--work-dir', str(tmp_path),
+              '--cfg-options', 'train_dataloader.dataset.indices=1280',
+              'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+              'default_hooks.logger.interval=1', 'log_processor.window_size=1',
+              'train_cfg.max_epochs=1', 'custom_hooks=[]', 'model.distill_head=None'])
+    records = scalars(str(tmp_path))
+    assert len(records) == 20 and loss_went_down(records, 'loss')
+
+
+def test_missing_teacher_checkpoint_is_one_clear_line(tmp_path):
+    proc = run_tool(['tools/train.py', IMAE, '--work-dir', str(tmp_path), '--cfg-options',
+                     f'model.distill_head.teacher.checkpoint={tmp_path}/mae.pth'], check=False)
+    assert proc.returncode == 2
+    assert f"teacher.checkpoint='{tmp_path}/mae.pth' is invalid: expected an existing " \
+        'checkpoint file' in proc.stderr
+    assert 'Traceback' not in proc.stderr
