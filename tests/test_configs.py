@@ -99,3 +99,16 @@ def test_every_path_the_makefile_and_readme_name_exists():
         assert paths, doc
         missing = [p for p in paths if not osp.exists(osp.join(REPO, p))]
         assert not missing, f'{doc} names missing files: {missing}'
+
+
+def test_model_index_lists_every_method_config():
+    import yaml
+    index = yaml.safe_load(open(osp.join(REPO, 'model-index.yml')))
+    listed = set()
+    for metafile in index['Import']:
+        meta = yaml.safe_load(open(osp.join(REPO, metafile)))
+        listed |= {m['Config'] for m in meta['Models']}
+    assert all(osp.isfile(osp.join(REPO, c)) for c in listed)
+    for method in ('mae', 'maskfeat', 'imae'):
+        configs = glob.glob(osp.join(REPO, 'configs', method, '*.py'))
+        assert {osp.relpath(c, REPO) for c in configs} <= listed, method

@@ -2,6 +2,7 @@
 
     python tools/analysis_tools/benchmark.py CONFIG [--vs mmpretrain-mae | --vs CONFIG2]
         [--amp] [--vs-amp] [--batch-size N] [--rounds R] [--steps S] [--warmup W]
+        [--teacher-from-init] [--cfg-options k=v ...]
 
 A step is forward + backward + optimizer step (AdamW) on a batch of
 preprocessed-shape inputs (B, 3, H, W). The two models alternate in rounds
@@ -19,6 +20,7 @@ import os.path as osp
 import resource
 import statistics
 import sys
+import tempfile
 import threading
 import time
 
@@ -161,15 +163,41 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--warmup', type=int, default=3, help='untimed steps per model')
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--teacher-from-init', action='store_true',
+                        help="give CONFIG's frozen teacher (model.distill_head.teacher) freshly "
+                        'initialised weights instead of its checkpoint (timing needs no trained '
+                        'teacher)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override CONFIG keys (the reference follows them)')
     return parser.parse_args(argv)
+
+
+def teacher_from_init(cfg: Config, path: str) -> str:
+    """Save a freshly initialised copy of the config's teacher encoder; return its path."""
+    from mmengine.registry import init_default_scope
+
+    from mimtoolkit.registry import MODELS
+    from mimtoolkit.utils import require
+    teacher = (cfg.model.get('distill_head') or {}).get('teacher')
+    require(teacher is not None, '--teacher-from-init', True,
+            'a config with model.distill_head.teacher')
+    init_default_scope('mimtoolkit')
+    encoder = MODELS.build(teacher.encoder)
+    encoder.init_weights()
+    torch.save({'state_dict': {f'backbone.{k}': v for k, v in encoder.state_dict().items()}},
+               path)
+    return path
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
     cfg = Config.fromfile(args.config)
     cfg.merge_from_dict(args.cfg_options or {})
+    if args.teacher_from_init:
+        path = teacher_from_init(cfg, osp.join(tempfile.mkdtemp(), 'teacher.pth'))
+        args.cfg_options = dict(args.cfg_options or {}, **{
+            'model.distill_head.teacher.checkpoint': path})
+        cfg.merge_from_dict(args.cfg_options)
     batch_size = args.batch_size or cfg.train_dataloader.batch_size
     specs = [(args.config, args.amp)] + ([(args.vs, args.vs_amp)] if args.vs else [])
     torch.manual_seed(args.seed)
