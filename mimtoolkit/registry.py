@@ -17,7 +17,8 @@ from mmpretrain import registry as mmpretrain_registry
 
 __all__ = [
     'MODELS', 'DATASETS', 'DATA_SAMPLERS', 'TRANSFORMS', 'HOOKS', 'METRICS',
-    'OPTIM_WRAPPERS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'VISUALIZERS', 'PART_KINDS',
+    'OPTIM_WRAPPERS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'VISUALIZERS', 'LOOPS', 'OPTIMIZERS',
+    'PARAM_SCHEDULERS', 'VISBACKENDS', 'WEIGHT_INITIALIZERS', 'PART_KINDS',
     'register_part', 'parts_of_kind'
 ]
 
@@ -42,6 +43,13 @@ OPTIM_WRAPPERS = _child(mmpretrain_registry.OPTIM_WRAPPERS, 'optim wrapper')
 OPTIM_WRAPPER_CONSTRUCTORS = _child(mmpretrain_registry.OPTIM_WRAPPER_CONSTRUCTORS,
                                     'optimizer wrapper constructor')
 VISUALIZERS = _child(mmpretrain_registry.VISUALIZERS, 'visualizer')
+# registries the Runner builds from with our default scope (loops, optimizers, schedulers,
+# vis backends, weight initialisers): children too, so lookups never fall back with a warning
+LOOPS = _child(mmpretrain_registry.LOOPS, 'loop')
+OPTIMIZERS = _child(mmpretrain_registry.OPTIMIZERS, 'optimizer')
+PARAM_SCHEDULERS = _child(mmpretrain_registry.PARAM_SCHEDULERS, 'parameter scheduler')
+VISBACKENDS = _child(mmpretrain_registry.VISBACKENDS, 'vis_backend')
+WEIGHT_INITIALIZERS = _child(mmpretrain_registry.WEIGHT_INITIALIZERS, 'weight initializer')
 
 #: The kinds of model part a config can combine (DESIGN.md §1).
 PART_KINDS = ('pretrainer', 'backbone', 'attention', 'mixer', 'masker', 'neck', 'head', 'loss',

@@ -111,3 +111,23 @@ def test_missing_teacher_checkpoint_is_one_clear_line(tmp_path):
     assert f"teacher.checkpoint='{tmp_path}/mae.pth' is invalid: expected an existing " \
         'checkpoint file' in proc.stderr
     assert 'Traceback' not in proc.stderr
+
+
+def test_imae_checkpoint_feeds_the_linear_probe(runs, tmp_path):
+    """An i-MAE checkpoint loads into mmpretrain's ImageClassifier by its backbone.* keys."""
+    import torch
+    _, _, imae = runs
+    probe = 'configs/mae/benchmarks/vit-tiny-p8_1xb32-linear-coslr-10e_skimage-64.py'
+    loaders = [f'{d}_dataloader.{k}' for d in ('train', 'val', 'test')
+               for k in ('num_workers=0', 'persistent_workers=False')]
+    proc = run_tool(['tools/train.py', probe, '--work-dir', str(tmp_path), '--cfg-options',
+                     'train_dataloader.dataset.crops_per_photo=2',
+                     'val_dataloader.dataset.crops_per_photo=1', *loaders,
+                     'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
+                     'default_hooks.checkpoint.interval=1',
+                     f'model.backbone.init_cfg.checkpoint={imae}'])
+    assert 'accuracy/top1' in proc.stdout + proc.stderr
+    probe_state = torch.load(str(tmp_path / 'epoch_1.pth'), weights_only=True)['state_dict']
+    imae_state = torch.load(imae, weights_only=True)['state_dict']
+    for key in ('backbone.layers.0.attn.qkv.weight', 'backbone.cls_token', 'backbone.ln1.weight'):
+        assert torch.equal(probe_state[key], imae_state[key]), key
