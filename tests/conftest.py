@@ -49,6 +49,17 @@ def tiny_maskfeat_cfg(img=32, patch=8, pool=4):
                   out_channels=27 * (patch // pool)**2, loss_name='loss_hog'))
 
 
+def with_value(cfg: dict, path, value) -> dict:
+    """A deep copy of ``cfg`` with the key at ``path`` (a tuple of keys) set to ``value``."""
+    import copy
+    cfg = copy.deepcopy(cfg)
+    node = cfg
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return cfg
+
+
 def free_port() -> str:
     """A TCP port on localhost nothing listens on now (for torchrun's rendezvous)."""
     import socket

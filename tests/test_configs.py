@@ -25,8 +25,10 @@ BENCHMARKS = sorted(glob.glob(osp.join(REPO, 'configs', '*', 'benchmarks', '*.py
 
 def teacher_checkpoint_for(cfg, tmp_path) -> str:
     """Write weights for the config's frozen teacher (random, the right shapes) and point to them."""
+    from mimtoolkit.models.pretrainers.imae import teacher_like_student
     teacher = cfg.model.distill_head.teacher
-    encoder = MODELS.build(teacher.encoder)
+    encoder = MODELS.build(
+        teacher_like_student(cfg.model.distill_head, cfg.model.backbone)['teacher']['encoder'])
     path = str(tmp_path / 'teacher.pth')
     torch.save({'state_dict': {f'backbone.{k}': v for k, v in encoder.state_dict().items()}}, path)
     teacher.checkpoint = path

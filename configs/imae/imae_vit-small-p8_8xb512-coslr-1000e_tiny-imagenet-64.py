@@ -11,13 +11,12 @@ _base_ = [
     '../_base_/default_runtime.py',
 ]
 teacher_checkpoint = 'checkpoints/mae_vit-small-p8_tiny-imagenet.pth'
-encoder = dict(type='MIMViT', arch='deit-small', img_size=64, patch_size=8)
 model = dict(
-    backbone=encoder,
+    backbone=dict(arch='deit-small', img_size=64, patch_size=8),
     neck=dict(num_patches=64, patch_size=8, embed_dim=384, decoder_embed_dim=192,
               decoder_depth=4, decoder_num_heads=3),
     head=dict(patch_size=8),
-    distill_head=dict(teacher=dict(encoder=encoder, checkpoint=teacher_checkpoint)))
+    distill_head=dict(teacher=dict(checkpoint=teacher_checkpoint)))
 
 train_pipeline = [
     dict(type='LoadImageFromFile'),

@@ -12,14 +12,13 @@ _base_ = [
     '../_base_/default_runtime.py',
 ]
 teacher_checkpoint = 'checkpoints/mae_vit-tiny-p2_cifar10.pth'
-encoder = dict(type='MIMViT', arch='deit-tiny', img_size=32, patch_size=2)
 model = dict(
     data_preprocessor=dict(mean=[125.307, 122.961, 113.8575], std=[51.5865, 50.847, 51.255]),
-    backbone=encoder,
+    backbone=dict(arch='deit-tiny', img_size=32, patch_size=2),
     neck=dict(num_patches=256, patch_size=2, embed_dim=192, decoder_embed_dim=192,
               decoder_depth=4, decoder_num_heads=3),
     head=dict(patch_size=2),
-    distill_head=dict(teacher=dict(encoder=encoder, checkpoint=teacher_checkpoint)))
+    distill_head=dict(teacher=dict(checkpoint=teacher_checkpoint)))
 
 train_dataloader = dict(batch_size=512, dataset=dict(pipeline=[dict(type='PackInputs')]))
 

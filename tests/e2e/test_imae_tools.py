@@ -21,7 +21,8 @@ SMALL = [
     'log_processor.window_size=1'
 ]
 SEMANTIC = ['train_dataloader.batch_sampler.type=SemanticPairBatchSampler',
-            'train_dataloader.batch_sampler.same_class_ratio=0.5', 'model.mixer.partner=halves']
+            'train_dataloader.batch_sampler.same_class_ratio=0.5', 'model.mixer.type=PixelMixer',
+            'model.mixer.partner=halves']
 
 
 @pytest.fixture(scope='module')

@@ -1,12 +1,10 @@
 """i-MAE: named losses per branch, the teacher's inputs and freezing, variants, clear errors."""
-import copy
-
 import pytest
 import torch
 
 from mimtoolkit.registry import MODELS
 from mimtoolkit.utils import ConfigError
-from ..conftest import TINY_ARCH, tiny_imae_cfg
+from ..conftest import TINY_ARCH, tiny_imae_cfg, with_value
 
 
 def _build(cfg):
@@ -110,14 +108,6 @@ def test_reconstruct_shows_mixed_input_and_subordinate_reconstruction():
     assert torch.equal(out.target, out.extras['subordinate'])
 
 
-def _with(cfg, path, value):
-    cfg = copy.deepcopy(cfg)
-    node = cfg
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
-    return cfg
-
 
 @pytest.mark.parametrize('change,value,message', [
     (('branches', ), ('middle', ), r"model.branches=\('middle',\) is invalid: expected distinct"),
@@ -130,7 +120,7 @@ def _with(cfg, path, value):
 ])
 def test_bad_configs_are_clear_errors(change, value, message):
     with pytest.raises(ConfigError, match=message):
-        MODELS.build(_with(tiny_imae_cfg(), change, value))
+        MODELS.build(with_value(tiny_imae_cfg(), change, value))
 
 
 def test_teacher_checkpoint_errors(tmp_path, mae_checkpoint):

@@ -1,12 +1,10 @@
 """MAE and MaskFeat: one step each, named losses, gradients, and clear build errors."""
-import copy
-
 import pytest
 import torch
 
 from mimtoolkit.registry import MODELS
 from mimtoolkit.utils import ConfigError
-from ..conftest import tiny_mae_cfg, tiny_maskfeat_cfg
+from ..conftest import tiny_mae_cfg, tiny_maskfeat_cfg, with_value
 
 
 @pytest.mark.parametrize('cfg,loss_name', [(tiny_mae_cfg(), 'loss_rec'),
@@ -45,31 +43,23 @@ def test_mae_reconstruct_gives_pixel_images_and_mask():
     assert torch.allclose(mask.mean((1, 2, 3)), torch.full((2, ), 0.75))
 
 
-def _with(cfg, path, value):
-    cfg = copy.deepcopy(cfg)
-    node = cfg
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
-    return cfg
-
 
 @pytest.mark.parametrize('cfg,message', [
-    (_with(tiny_mae_cfg(), ('neck', 'num_patches'), 64), r'model.neck.num_patches=64 .* 16'),
-    (_with(tiny_mae_cfg(), ('neck', 'embed_dim'), 48), r'model.neck.embed_dim=48 .* 32'),
-    (_with(tiny_mae_cfg(), ('head', 'patch_size'), 4), r'model.head.patch_size=4 .* 8'),
-    (_with(tiny_mae_cfg(), ('backbone', 'use_mask_token'), True),
+    (with_value(tiny_mae_cfg(), ('neck', 'num_patches'), 64), r'model.neck.num_patches=64 .* 16'),
+    (with_value(tiny_mae_cfg(), ('neck', 'embed_dim'), 48), r'model.neck.embed_dim=48 .* 32'),
+    (with_value(tiny_mae_cfg(), ('head', 'patch_size'), 4), r'model.head.patch_size=4 .* 8'),
+    (with_value(tiny_mae_cfg(), ('backbone', 'use_mask_token'), True),
      'model.backbone.use_mask_token=True'),
-    (_with(tiny_mae_cfg(), ('masker', ), None), 'model.masker=None'),
-    (_with(tiny_mae_cfg(), ('mixer', ), dict(type='PixelMixer')),
+    (with_value(tiny_mae_cfg(), ('masker', ), None), 'model.masker=None'),
+    (with_value(tiny_mae_cfg(), ('mixer', ), dict(type='PixelMixer')),
      "model.mixer='PixelMixer' is invalid: MAE has no mixed-input branches"),
-    (_with(tiny_maskfeat_cfg(), ('backbone', 'use_mask_token'), False),
+    (with_value(tiny_maskfeat_cfg(), ('backbone', 'use_mask_token'), False),
      'model.backbone.use_mask_token=False'),
-    (_with(tiny_maskfeat_cfg(), ('head', 'out_channels'), 27),
+    (with_value(tiny_maskfeat_cfg(), ('head', 'out_channels'), 27),
      r'model.head.out_channels=27 .* 108'),
-    (_with(tiny_maskfeat_cfg(), ('target_generator', 'patch_size'), 4),
+    (with_value(tiny_maskfeat_cfg(), ('target_generator', 'patch_size'), 4),
      'model.target_generator.patch_size=4'),
-    (_with(tiny_maskfeat_cfg(), ('target_generator', 'gaussian_window'), 12),
+    (with_value(tiny_maskfeat_cfg(), ('target_generator', 'gaussian_window'), 12),
      'model.target_generator.gaussian_window=12'),
 ])
 def test_inconsistent_parts_fail_at_build_naming_the_key(cfg, message):

@@ -176,13 +176,14 @@ def teacher_from_init(cfg: Config, path: str) -> str:
     """Save a freshly initialised copy of the config's teacher encoder; return its path."""
     from mmengine.registry import init_default_scope
 
+    from mimtoolkit.models.pretrainers.imae import teacher_like_student
     from mimtoolkit.registry import MODELS
     from mimtoolkit.utils import require
-    teacher = (cfg.model.get('distill_head') or {}).get('teacher')
-    require(teacher is not None, '--teacher-from-init', True,
+    head = cfg.model.get('distill_head') or {}
+    require(head.get('teacher') is not None, '--teacher-from-init', True,
             'a config with model.distill_head.teacher')
     init_default_scope('mimtoolkit')
-    encoder = MODELS.build(teacher.encoder)
+    encoder = MODELS.build(teacher_like_student(head, cfg.model.backbone)['teacher']['encoder'])
     encoder.init_weights()
     torch.save({'state_dict': {f'backbone.{k}': v for k, v in encoder.state_dict().items()}},
                path)

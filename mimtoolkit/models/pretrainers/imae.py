@@ -10,6 +10,25 @@ from mimtoolkit.utils import require
 from .base_pretrainer import PartCfg, build_part
 from .mae import MAE
 
+def teacher_like_student(head: PartCfg, backbone: PartCfg) -> PartCfg:
+    """A distillation head config whose teacher, if it names no ``encoder``, gets the backbone's.
+
+    Args:
+        head (dict | nn.Module | None): The distillation head config.
+        backbone (dict | nn.Module): The student's backbone config.
+
+    Returns:
+        The head config (a copy when filled in).
+    """
+    if not isinstance(head, dict) or not isinstance(backbone, dict):
+        return head
+    teacher = head.get('teacher')
+    if not isinstance(teacher, dict) or 'encoder' in teacher:
+        return head
+    encoder = {k: v for k, v in backbone.items() if k != 'init_cfg'}
+    return dict(head, teacher=dict(teacher, encoder=encoder))
+
+
 #: The branches of i-MAE and the suffix of their loss names.
 BRANCHES = {'subordinate': 'sub', 'dominant': 'dom'}
 
@@ -35,7 +54,8 @@ class IMAE(MAE):
         disentangle (dict, optional): Defaults to ``DisentangleNeck`` with one
             linear layer per branch in the encoder's width.
         distill_head (dict, optional): ``FeatureDistillHead`` with the frozen
-            teacher; None trains i-MAE "w/o distill".
+            teacher; None trains i-MAE "w/o distill". A teacher config without
+            ``encoder`` gets the student's backbone architecture.
         branches (Sequence[str]): Which images to reconstruct (and distil):
             ``('subordinate', 'dominant')`` (i-MAE) or ``('subordinate',)``
             (i-MAE-sub, the paper's Tab. 5).
@@ -76,7 +96,7 @@ class IMAE(MAE):
         decoder_in = self.neck.decoder_embed.in_features
         require(self.disentangle.out_channels == decoder_in, 'model.disentangle.out_channels',
                 self.disentangle.out_channels, f'{decoder_in} (the shared decoder\'s input width)')
-        self.distill_head = build_part(distill_head)
+        self.distill_head = build_part(teacher_like_student(distill_head, backbone))
         if self.distill_head is not None:
             require(self.distill_head.in_channels == self.disentangle.out_channels,
                     'model.distill_head.in_channels', self.distill_head.in_channels,
