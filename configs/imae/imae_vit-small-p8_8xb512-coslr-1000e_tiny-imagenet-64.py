@@ -18,17 +18,10 @@ model = dict(
     head=dict(patch_size=8),
     distill_head=dict(teacher=dict(checkpoint=teacher_checkpoint)))
 
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='RandomResizedCrop', scale=64, crop_ratio_range=(0.2, 1.0), backend='pillow',
-         interpolation='bicubic'),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackInputs')
-]
+# RandomResizedCrop (0.2, 1) to 64 and flips: the image-folder base's pipeline
 train_dataloader = dict(
     batch_size=512,
-    dataset=dict(data_root='data/tiny-imagenet-200', data_prefix='train',
-                 pipeline=train_pipeline))
+    dataset=dict(data_root='data/tiny-imagenet-200', data_prefix='train'))
 
 max_epochs = 1000
 warmup_epochs = 100
