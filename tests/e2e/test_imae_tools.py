@@ -132,3 +132,11 @@ def test_imae_checkpoint_feeds_the_linear_probe(runs, tmp_path):
     imae_state = torch.load(imae, weights_only=True)['state_dict']
     for key in ('backbone.layers.0.attn.qkv.weight', 'backbone.cls_token', 'backbone.ln1.weight'):
         assert torch.equal(probe_state[key], imae_state[key]), key
+
+
+def test_separability_val_split_needs_a_dataset_with_splits(runs):
+    _, mae, _ = runs
+    proc = run_tool(['tools/analysis_tools/separability.py', '--model', 'MAE', MAE, mae,
+                     '--reference', MAE, mae, '--val-split', 'test'], check=False)
+    assert proc.returncode == 2
+    assert "--val-split='test' is invalid: expected no split" in proc.stderr

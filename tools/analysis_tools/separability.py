@@ -3,10 +3,12 @@
     python tools/analysis_tools/separability.py \
         --model i-MAE IMAE_CONFIG IMAE_CKPT [--model MAE MAE_CONFIG MAE_CKPT ...] \
         --reference MAE_CONFIG MAE_CKPT [--alpha 0.3] [--num-train 512] [--num-val 256]
-        [--lasso-alpha 1e-3] [--lasso-max-iter 2000] [--seed 0] [--out table.json] [--cfg-options k=v ...]
+        [--val-split test] [--lasso-alpha 1e-3] [--lasso-max-iter 2000] [--seed 0]
+        [--out table.json] [--cfg-options k=v ...]
 
 Images come from the reference config's training dataset (its pipeline;
-``--num-train`` + ``--num-val`` distinct images drawn under ``--seed``).
+``--num-train`` + ``--num-val`` distinct images drawn under ``--seed``, forming half as
+many mixed pairs), or the val images from another split (``--val-split test``).
 Image i of each split is mixed with image i + n/2 of that split at the fixed
 subordinate weight ``--alpha``; one random mask per batch (the reference's
 masker) is shared by every model. For each model, x = its features of the
@@ -40,6 +42,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='weight of the subordinate image, in (0, 0.5)')
     parser.add_argument('--num-train', type=int, default=512)
     parser.add_argument('--num-val', type=int, default=256)
+    parser.add_argument('--val-split', help="take the val images from this split of the "
+                        "dataset (e.g. 'test'; datasets with a `split` argument) instead of "
+                        'from images of the training split not used for train')
     parser.add_argument('--batch-size', type=int, default=64)
     parser.add_argument('--lasso-alpha', type=float, default=1e-3)
     parser.add_argument('--lasso-max-iter', type=int, default=2000)
@@ -108,17 +113,26 @@ def main(argv=None) -> None:
     reference, ref_cfg = load_pretrainer(*args.reference, args.cfg_options)
     models = {name: load_pretrainer(cfg, ckpt, args.cfg_options)[0]
               for name, cfg, ckpt in args.model}
-    dataset = build_train_dataset(ref_cfg)
-    need = args.num_train + args.num_val
-    require(len(dataset) >= need, '--num-train + --num-val', need,
-            f'at most the {len(dataset)} images of the dataset')
-    order = torch.randperm(len(dataset))[:need].tolist()
+    train_set = build_train_dataset(ref_cfg)
+    if args.val_split:
+        require('split' in ref_cfg.train_dataloader.dataset, '--val-split', args.val_split,
+                'no split: the dataset config has no `split` argument')
+        ref_cfg.train_dataloader.dataset.split = args.val_split
+        val_set = build_train_dataset(ref_cfg)
+        train_need, val_need = args.num_train, args.num_val
+    else:
+        val_set, train_need, val_need = train_set, args.num_train + args.num_val, 0
+    for dataset, need, what in ((train_set, train_need, 'train'), (val_set, val_need, 'val')):
+        require(len(dataset) >= need, f'--num-{what} (+ the other split)', need,
+                f'at most the {len(dataset)} images of the {what} dataset')
+    order = torch.randperm(len(train_set))[:train_need].tolist()
+    val_order = (torch.randperm(len(val_set))[:args.num_val].tolist()
+                 if args.val_split else order[args.num_train:])
     mixer = PixelMixer(alpha=args.alpha, partner='halves')
     with torch.no_grad():
-        train_x, train_y = collect(models, reference, dataset, order[:args.num_train], mixer,
+        train_x, train_y = collect(models, reference, train_set, order[:args.num_train], mixer,
                                    args.batch_size)
-        val_x, val_y = collect(models, reference, dataset, order[args.num_train:], mixer,
-                               args.batch_size)
+        val_x, val_y = collect(models, reference, val_set, val_order, mixer, args.batch_size)
     results = {name: linear_separability(train_x[name], train_y, val_x[name], val_y,
                                          lasso_alpha=args.lasso_alpha,
                                          max_iter=args.lasso_max_iter) for name in models}
