@@ -24,7 +24,7 @@ BENCHMARKS = sorted(glob.glob(osp.join(REPO, 'configs', '*', 'benchmarks', '*.py
 
 
 def teacher_checkpoint_for(cfg, tmp_path) -> str:
-    """Write weights for the config's frozen teacher (random, the right shapes) and point to them."""
+    """Write random weights of the right shapes for the config's teacher and point to them."""
     from mimtoolkit.models.pretrainers.imae import teacher_like_student
     teacher = cfg.model.distill_head.teacher
     encoder = MODELS.build(

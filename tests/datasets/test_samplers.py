@@ -18,8 +18,8 @@ def image_folder(root, per_class):
     for c, n in enumerate(per_class):
         photo = mmcv.imread(osp.join(osp.dirname(skimage.__file__), 'data', PHOTOS[c]))
         for i in range(n):
-            mmcv.imwrite(photo[8 * i:8 * i + 24, 8 * i:8 * i + 24], osp.join(root, f'c{c}',
-                                                                              f'{i}.png'))
+            crop = photo[8 * i:8 * i + 24, 8 * i:8 * i + 24]
+            mmcv.imwrite(crop, osp.join(root, f'c{c}', f'{i}.png'))
     return DATASETS.build(dict(type='CustomDataset', data_root=str(root), pipeline=[]))
 
 

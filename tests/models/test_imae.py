@@ -108,7 +108,6 @@ def test_reconstruct_shows_mixed_input_and_subordinate_reconstruction():
     assert torch.equal(out.target, out.extras['subordinate'])
 
 
-
 @pytest.mark.parametrize('change,value,message', [
     (('branches', ), ('middle', ), r"model.branches=\('middle',\) is invalid: expected distinct"),
     (('branches', ), (), r'model.branches=\(\) is invalid'),

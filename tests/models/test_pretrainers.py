@@ -43,7 +43,6 @@ def test_mae_reconstruct_gives_pixel_images_and_mask():
     assert torch.allclose(mask.mean((1, 2, 3)), torch.full((2, ), 0.75))
 
 
-
 @pytest.mark.parametrize('cfg,message', [
     (with_value(tiny_mae_cfg(), ('neck', 'num_patches'), 64), r'model.neck.num_patches=64 .* 16'),
     (with_value(tiny_mae_cfg(), ('neck', 'embed_dim'), 48), r'model.neck.embed_dim=48 .* 32'),

@@ -31,8 +31,8 @@ class DisentangleNeck(BaseModule):
                  init_cfg: Optional[dict] = dict(type='Xavier', layer='Linear',
                                                  distribution='uniform')) -> None:
         super().__init__(init_cfg=init_cfg)
-        require(isinstance(num_branches, int) and num_branches >= 1, 'model.disentangle.num_branches',
-                num_branches, 'an int >= 1')
+        require(isinstance(num_branches, int) and num_branches >= 1,
+                'model.disentangle.num_branches', num_branches, 'an int >= 1')
         self.in_channels = in_channels
         self.out_channels = out_channels or in_channels
         self.branches = nn.ModuleList(

@@ -10,6 +10,7 @@ from mimtoolkit.utils import require
 from .base_pretrainer import PartCfg, build_part
 from .mae import MAE
 
+
 def teacher_like_student(head: PartCfg, backbone: PartCfg) -> PartCfg:
     """A distillation head config whose teacher, if it names no ``encoder``, gets the backbone's.
 
@@ -79,7 +80,8 @@ class IMAE(MAE):
         require(0 < len(branches) == len(set(branches)) and set(branches) <= set(BRANCHES),
                 'model.branches', branches,
                 f'distinct names from {tuple(BRANCHES)}, e.g. (\'subordinate\',) for i-MAE-sub')
-        require(mixer is not None, 'model.mixer', mixer, "a pixel mixer, e.g. dict(type='PixelMixer')")
+        require(mixer is not None, 'model.mixer', mixer,
+                "a pixel mixer, e.g. dict(type='PixelMixer')")
         super().__init__(backbone=backbone, neck=neck, head=head, masker=masker, mixer=mixer,
                          **kwargs)
         mixer_name = type(self.mixer).__name__
