@@ -1,7 +1,8 @@
 """Typed hand-offs between the parts of a pretraining step (DESIGN.md §1)."""
 from .encoder_output import EncoderOutput
 from .mask_info import MaskInfo
+from .patch_mix_info import PatchMixInfo
 from .pixel_mix_info import PixelMixInfo
 from .reconstruction import Reconstruction
 
-__all__ = ['MaskInfo', 'EncoderOutput', 'PixelMixInfo', 'Reconstruction']
+__all__ = ['MaskInfo', 'EncoderOutput', 'PixelMixInfo', 'PatchMixInfo', 'Reconstruction']

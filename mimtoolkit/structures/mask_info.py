@@ -30,6 +30,18 @@ class MaskInfo:
         """int: Visible patches per sample."""
         return self.ids_keep.shape[1]
 
+    def gather_visible(self, patch_tokens: torch.Tensor) -> torch.Tensor:
+        """The tokens of the visible patches, in ``ids_keep`` order.
+
+        Args:
+            patch_tokens (Tensor): (B, L, C) one token per patch.
+
+        Returns:
+            Tensor: (B, L_vis, C).
+        """
+        index = self.ids_keep.unsqueeze(-1).expand(-1, -1, patch_tokens.shape[-1])
+        return torch.gather(patch_tokens, 1, index)
+
     def repeat(self, times: int) -> 'MaskInfo':
         """The same masks for ``times`` stacked copies of the batch.
 

@@ -48,6 +48,10 @@ class MIMViT(VisionTransformer):
             of dropping them. Defaults to False.
         sincos_pos_embed (bool): Fixed 2-D sin-cos position embedding (MAE);
             False makes it learnable (trunc-normal init). Defaults to True.
+        num_segments (int): Learned segment embeddings, one per source slot
+            of a patch mixer, added to the patch embeddings beside the
+            position embedding when ``encode`` gets ``segments``. 0 (default):
+            none.
         attn_cfgs (dict | list[dict], optional): Attention of each layer, as a
             registered ``'attention'`` part config (one dict for all layers, or
             one per layer). The layer's sizes, dropout and drop path are filled
@@ -72,6 +76,7 @@ class MIMViT(VisionTransformer):
                  patch_size: int = 16,
                  use_mask_token: bool = False,
                  sincos_pos_embed: bool = True,
+                 num_segments: int = 0,
                  attn_cfgs: Optional[Union[dict, List[dict]]] = None,
                  out_type: str = 'raw',
                  norm_cfg: dict = dict(type='LN', eps=1e-6),
@@ -107,8 +112,22 @@ class MIMViT(VisionTransformer):
         self.use_mask_token = use_mask_token
         if use_mask_token:
             self.mask_token = nn.Parameter(torch.zeros(1, 1, self.embed_dims))
+        require(isinstance(num_segments, int) and num_segments >= 0, 'backbone.num_segments',
+                num_segments, 'an int >= 0')
+        self.num_segments = num_segments
+        if num_segments:
+            self.segment_embed = nn.Parameter(torch.zeros(1, num_segments, self.embed_dims))
         self._replace_attention(attn_cfgs, drop_rate, drop_path_rate, qkv_bias,
                                 layer_scale_init_value)
+
+    @classmethod
+    def sizes_of(cls, arch: Union[str, dict]) -> dict:
+        """The sizes of an arch name or dict (``embed_dims``, ``num_layers``, ...)."""
+        if isinstance(arch, dict):
+            return arch
+        require(arch.lower() in cls.arch_zoo, 'backbone.arch', arch,
+                f'one of {sorted(cls.arch_zoo)} or a dict')
+        return cls.arch_zoo[arch.lower()]
 
     def _replace_attention(self, attn_cfgs, drop_rate, drop_path_rate, qkv_bias,
                            layer_scale_init_value) -> None:
@@ -148,6 +167,8 @@ class MIMViT(VisionTransformer):
         nn.init.normal_(self.cls_token, std=.02)
         if self.use_mask_token:
             nn.init.trunc_normal_(self.mask_token, std=.02)
+        if self.num_segments:
+            nn.init.trunc_normal_(self.segment_embed, std=.02)
 
     def patch_grid(self, img_hw: Sequence[int]) -> Tuple[int, int]:
         """The patch grid (h, w) of an input of spatial size ``img_hw``."""
@@ -156,7 +177,8 @@ class MIMViT(VisionTransformer):
     def encode(self,
                x: torch.Tensor,
                mask_info: Optional[MaskInfo] = None,
-               return_layers: Sequence[int] = ()) -> EncoderOutput:
+               return_layers: Sequence[int] = (),
+               segments: Optional[torch.Tensor] = None) -> EncoderOutput:
         """Encode an image batch, optionally masked.
 
         Args:
@@ -165,6 +187,8 @@ class MIMViT(VisionTransformer):
                 None encodes every patch.
             return_layers (Sequence[int]): 0-based layers whose outputs to
                 return in ``hidden_states``.
+            segments (Tensor, optional): (B, L) long source slot of every
+                patch (a patch mixer's); adds the slot's segment embedding.
 
         Returns:
             EncoderOutput: ``tokens`` (B, 1 + N, C) with N = visible patches
@@ -178,9 +202,12 @@ class MIMViT(VisionTransformer):
             w = mask_info.mask.unsqueeze(-1).to(x.dtype)
             x = x * (1 - w) + self.mask_token.to(x.dtype) * w
         x = x + pos_embed[:, self.num_extra_tokens:]
+        if segments is not None:
+            require(self.num_segments > 0, 'backbone.num_segments', self.num_segments,
+                    'the number of source slots (> 0) to add segment embeddings')
+            x = x + self.segment_embed[0, segments].to(x.dtype)
         if mask_info is not None and not self.use_mask_token:
-            index = mask_info.ids_keep.unsqueeze(-1).expand(-1, -1, x.shape[-1])
-            x = torch.gather(x, dim=1, index=index)
+            x = mask_info.gather_visible(x)
         cls_token = (self.cls_token + pos_embed[:, :1]).expand(B, -1, -1)
         x = torch.cat((cls_token, x), dim=1)
         x = self.pre_norm(self.drop_after_pos(x))
@@ -208,7 +235,7 @@ class MIMViT(VisionTransformer):
         return self.encode(x, mask_info)
 
     def get_layer_depth(self, param_name: str, prefix: str = ''):
-        """Layer depth for layer-wise lr decay; the mask token sits with the stem."""
-        if param_name == prefix + 'mask_token':
+        """Layer depth for layer-wise lr decay; mask token, segment embeddings: with the stem."""
+        if param_name in (prefix + 'mask_token', prefix + 'segment_embed'):
             return 0, self.num_layers + 2
         return super().get_layer_depth(param_name, prefix)

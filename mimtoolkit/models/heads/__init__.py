@@ -1,6 +1,10 @@
 """Heads: turn encoder/neck outputs into named losses."""
 from .feature_distill_head import FeatureDistillHead
 from .feature_prediction_head import FeaturePredictionHead
+from .homologous_contrastive_head import HomologousContrastiveHead
 from .pixel_reconstruction_head import PixelReconstructionHead
 
-__all__ = ['PixelReconstructionHead', 'FeaturePredictionHead', 'FeatureDistillHead']
+__all__ = [
+    'PixelReconstructionHead', 'FeaturePredictionHead', 'FeatureDistillHead',
+    'HomologousContrastiveHead'
+]

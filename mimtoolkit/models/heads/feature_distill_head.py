@@ -66,9 +66,7 @@ class FeatureDistillHead(BaseModule):
         """
         if self.teacher_sees_mask:
             return self.teacher(images, mask_info).patch_tokens
-        tokens = self.teacher(images).patch_tokens
-        index = mask_info.ids_keep.unsqueeze(-1).expand(-1, -1, tokens.shape[-1])
-        return torch.gather(tokens, 1, index)
+        return mask_info.gather_visible(self.teacher(images).patch_tokens)
 
     def loss(self, student: torch.Tensor, images: torch.Tensor,
              mask_info: MaskInfo) -> Dict[str, torch.Tensor]:

@@ -1,4 +1,5 @@
-"""Encoder layers and attention variants."""
+"""Layers: attention variants (registered ``'attention'`` parts)."""
 from .dense_attention import DenseAttention
+from .homologous_attention import HomologousAttention
 
-__all__ = ['DenseAttention']
+__all__ = ['DenseAttention', 'HomologousAttention']

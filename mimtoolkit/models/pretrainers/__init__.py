@@ -3,5 +3,6 @@ from .base_pretrainer import BasePretrainer
 from .imae import IMAE
 from .mae import MAE
 from .maskfeat import MaskFeat
+from .mixedae import MixedAE
 
-__all__ = ['BasePretrainer', 'MAE', 'MaskFeat', 'IMAE']
+__all__ = ['BasePretrainer', 'MAE', 'MaskFeat', 'IMAE', 'MixedAE']

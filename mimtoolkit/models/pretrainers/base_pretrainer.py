@@ -40,6 +40,8 @@ class BasePretrainer(BaseSelfSupervisor):
 
     #: Whether the method wires in a ``mixer`` (i-MAE, MixedAE).
     accepts_mixer = False
+    #: Whether the method masks with a ``masker`` (MixedAE's mixing replaces it).
+    needs_masker = True
 
     def __init__(self,
                  backbone: PartCfg,
@@ -55,8 +57,8 @@ class BasePretrainer(BaseSelfSupervisor):
             raise ConfigError(f'model.mixer={mixer_type!r} is invalid: {type(self).__name__} '
                               'has no mixed-input branches to wire a mixer into (use a '
                               'pretrainer built for mixing, or set model.mixer=None)')
-        require(masker is not None, 'model.masker', masker, 'a masker config, e.g. '
-                "dict(type='RandomMasker', mask_ratio=0.75)")
+        require(masker is not None or not self.needs_masker, 'model.masker', masker,
+                "a masker config, e.g. dict(type='RandomMasker', mask_ratio=0.75)")
         super().__init__(
             backbone=build_part(backbone),
             neck=build_part(neck),

@@ -1,0 +1,76 @@
+"""MixedAE's patch mixing: 1/r images composed patch by patch (Eq. 1–2)."""
+from typing import Tuple
+
+import torch
+import torch.nn as nn
+
+from mimtoolkit.registry import register_part
+from mimtoolkit.structures import PatchMixInfo
+from mimtoolkit.utils import require
+
+MODES = ('compose', 'full')
+
+
+@register_part('mixer')
+class PatchMixer(nn.Module):
+    """Split the batch into groups of G = 1/r images and compose each group patch-wise.
+
+    Each mixed sample takes exactly rL patches from every image of its group
+    (symmetric mixing), at positions drawn uniformly at random (the mixing
+    mask M). The encoder then sees every patch of a mixed sample: for each
+    image, the patches of the others play the role of MAE's masked patches.
+
+    Modes:
+
+    - ``'compose'``: one mixed sample per group (encoder batch B·r).
+    - ``'full'``: G mixed samples per group, M drawn independently for each
+      (encoder batch B).
+
+    Args:
+        mix_ratio (float): r in (0, 0.5] with 1/r an integer. Defaults to 0.25.
+        mode (str): ``'compose'`` or ``'full'``. Defaults to ``'compose'``.
+    """
+
+    def __init__(self, mix_ratio: float = 0.25, mode: str = 'compose') -> None:
+        super().__init__()
+        valid = isinstance(mix_ratio, (int, float)) and 0 < mix_ratio <= 0.5
+        require(valid and abs(1 / mix_ratio - round(1 / mix_ratio)) < 1e-6,
+                'model.mixer.mix_ratio', mix_ratio,
+                'r in (0, 0.5] with 1/r an integer (0.5, 0.25, 0.125, ...)')
+        require(mode in MODES, 'model.mixer.mode', mode, f'one of {MODES}')
+        self.mix_ratio = float(mix_ratio)
+        self.group_size = round(1 / mix_ratio)
+        self.mode = mode
+
+    def draw_slots(self, num_samples: int, num_patches: int,
+                   device: torch.device) -> torch.Tensor:
+        """(B', L) long: a random mixing mask per sample, L/G patches per slot."""
+        order = torch.rand(num_samples, num_patches).argsort(dim=1).argsort(dim=1)
+        return (order // (num_patches // self.group_size)).to(device)
+
+    def forward(self, inputs: torch.Tensor, grid: Tuple[int, int]) -> PatchMixInfo:
+        """Mix a batch.
+
+        Args:
+            inputs (Tensor): (B, C, H, W) normalised images; B divisible by G.
+            grid (tuple[int, int]): The encoder's patch grid (h, w); L = h·w
+                must be divisible by G.
+
+        Returns:
+            PatchMixInfo: B/G (``'compose'``) or B (``'full'``) mixed samples.
+        """
+        batch, g = inputs.shape[0], self.group_size
+        require(batch % g == 0, 'train_dataloader.batch_size (per GPU)', batch,
+                f'a multiple of 1/model.mixer.mix_ratio = {g} (groups of {g} images)')
+        num_patches = grid[0] * grid[1]
+        require(num_patches % g == 0, 'model.mixer.mix_ratio', self.mix_ratio,
+                f'a ratio whose 1/r = {g} divides the {num_patches} patches per image')
+        groups = torch.arange(batch, device=inputs.device).view(-1, g)
+        sources = groups.repeat_interleave(g, dim=0) if self.mode == 'full' else groups
+        slots = self.draw_slots(sources.shape[0], num_patches, inputs.device)
+        ph, pw = inputs.shape[-2] // grid[0], inputs.shape[-1] // grid[1]
+        pixel_slots = slots.view(-1, 1, 1, *grid).repeat_interleave(ph, 3).repeat_interleave(pw, 4)
+        members = inputs[sources]  # (B', G, C, H, W)
+        index = pixel_slots.expand(-1, 1, inputs.shape[1], -1, -1)
+        mixed = members.gather(1, index).squeeze(1)
+        return PatchMixInfo(mixed=mixed, slots=slots, sources=sources)
