@@ -102,3 +102,15 @@ def mae_checkpoint(tmp_path):
     path = str(tmp_path / 'mae.pth')
     torch.save({'meta': {}, 'state_dict': mae.state_dict()}, path)
     return path, mae
+
+
+def tiny_mixedae_cfg(mode='compose', segments=True, contrastive=True):
+    """A 2-layer MixedAE on 32x32 inputs, patch 8 (16 patches), r = 0.25."""
+    cfg = dict(tiny_mae_cfg(), type='MixedAE',
+               mixer=dict(type='PatchMixer', mix_ratio=0.25, mode=mode))
+    cfg.pop('masker')
+    cfg['backbone'] = dict(cfg['backbone'], num_segments=4 if segments else 0)
+    if contrastive:
+        cfg['contrastive_head'] = dict(type='HomologousContrastiveHead', in_channels=32,
+                                       proj_dims=16)
+    return cfg

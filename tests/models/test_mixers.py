@@ -70,3 +70,59 @@ def test_alpha_is_reproducible_under_a_seed():
 def test_bad_arguments(cfg, message):
     with pytest.raises(ConfigError, match=message):
         MODELS.build(dict(type='PixelMixer', **cfg))
+
+
+def _patches(images, p):
+    """(B, L, p·p·C) patches in raster order."""
+    b, c, h, w = images.shape
+    x = images.reshape(b, c, h // p, p, w // p, p).permute(0, 2, 4, 3, 5, 1)
+    return x.reshape(b, (h // p) * (w // p), -1)
+
+
+@pytest.mark.parametrize('mode,ratio,batch', [('compose', 0.25, 8), ('full', 0.25, 8),
+                                               ('compose', 0.5, 6), ('full', 0.125, 8)])
+def test_patch_mixer_counts_batches_and_unmix_restores_own_patches(mode, ratio, batch):
+    x = torch.randn(batch, 3, 16, 16)
+    mixer = MODELS.build(dict(type='PatchMixer', mix_ratio=ratio, mode=mode))
+    mix = mixer(x, (4, 4))
+    g = round(1 / ratio)
+    assert mix.num_slots == g
+    assert mix.mixed.shape[0] == (batch // g if mode == 'compose' else batch)
+    for slot in range(g):  # exactly rL patches of every image in every mixed sample
+        assert ((mix.slots == slot).sum(1) == 16 // g).all()
+    unmix = mix.unmix_masks()
+    targets = mix.targets(x)
+    assert unmix.mask.shape == (g * mix.mixed.shape[0], 16)
+    mixed_patches = _patches(mix.mixed, 4).repeat(g, 1, 1)
+    own = unmix.gather_visible(mixed_patches)
+    assert torch.equal(own, unmix.gather_visible(_patches(targets, 4)))  # unmix(mix) = own
+    assert (unmix.mask.sum(1) == 16 - 16 // g).all()
+    # every image of the batch is a source, in its group of g consecutive images
+    assert torch.equal(mix.sources.unique(), torch.arange(batch))
+    assert ((mix.sources // g) == (mix.sources[:, :1] // g)).all()
+
+
+def test_full_mode_draws_each_mixing_mask_independently():
+    mix = MODELS.build(dict(type='PatchMixer', mix_ratio=0.25, mode='full'))(
+        torch.randn(4, 3, 16, 16), (4, 4))
+    assert len({tuple(row.tolist()) for row in mix.slots}) == 4
+
+
+@pytest.mark.parametrize('cfg,message', [
+    (dict(mix_ratio=0.3), r'model.mixer.mix_ratio=0.3 is invalid: expected r in \(0, 0.5\] '
+     r'with 1/r an integer'),
+    (dict(mix_ratio=0.75), r'model.mixer.mix_ratio=0.75 is invalid'),
+    (dict(mode='half'), r"model.mixer.mode='half' is invalid: expected one of"),
+])
+def test_patch_mixer_bad_arguments(cfg, message):
+    with pytest.raises(ConfigError, match=message):
+        MODELS.build(dict(type='PatchMixer', **cfg))
+
+
+def test_patch_mixer_bad_batches():
+    mixer = MODELS.build(dict(type='PatchMixer', mix_ratio=0.25))
+    with pytest.raises(ConfigError, match=r'train_dataloader.batch_size \(per GPU\)=6 is invalid: '
+                       r'expected a multiple of 1/model.mixer.mix_ratio = 4'):
+        mixer(torch.randn(6, 3, 16, 16), (4, 4))
+    with pytest.raises(ConfigError, match='1/r = 4 divides the 9 patches'):
+        mixer(torch.randn(4, 3, 12, 12), (3, 3))

@@ -13,12 +13,13 @@ from .dense_attention import DenseAttention
 class HomologousAttention(DenseAttention):
     """``softmax(TopK(q·kᵀ/√D))·v``: per query, the K highest logits kept, the rest −inf.
 
-    K = round(``k_ratio`` · L) with L the patch tokens (N − ``num_extra_tokens``).
+    K = round(``k_ratio`` · N) over the N tokens of the sequence (for ViT-B/16
+    at 224: N = 197, K = 49 at 0.25, the paper's 0.25·L), at least 1.
     Every query, [CLS] included, keeps exactly its own K highest-scoring keys
     among all N tokens ([CLS] included): the [CLS] token is treated like any
     token. The parameters are :class:`DenseAttention`'s (``qkv``, ``proj``),
-    so weights move between dense and homologous layers unchanged, and with
-    K = N it is dense attention.
+    so weights move between dense and homologous layers unchanged, and
+    ``k_ratio=1`` is dense attention.
 
     Speed: the logits are computed once without gradient to find each row's
     K-th largest value (``torch.topk(sorted=False)``), and the kept keys enter
@@ -26,25 +27,22 @@ class HomologousAttention(DenseAttention):
     backward pass is SDPA's and no (B, h, N, N) tensor is kept for autograd.
 
     Args:
-        k_ratio (float): K / L in (0, 1]. Defaults to 0.25 (MixedAE's r).
-        num_extra_tokens (int): Tokens before the patches. Defaults to 1.
+        k_ratio (float): K / N in (0, 1]. Defaults to 0.25 (MixedAE's r).
         **kwargs: :class:`DenseAttention` arguments (``embed_dims``, ``num_heads``...).
     """
 
-    def __init__(self, k_ratio: float = 0.25, num_extra_tokens: int = 1, **kwargs) -> None:
+    def __init__(self, k_ratio: float = 0.25, **kwargs) -> None:
         require(isinstance(k_ratio, (int, float)) and 0 < k_ratio <= 1,
-                'backbone.attn_cfgs.k_ratio', k_ratio, 'a float in (0, 1] (K / L)')
+                'backbone.attn_cfgs.k_ratio', k_ratio, 'a float in (0, 1] (K / N)')
         super().__init__(**kwargs)
         self.k_ratio = float(k_ratio)
-        self.num_extra_tokens = num_extra_tokens
         #: Set True (e.g. by ``TopKAccuracyHook``) to keep the last forward's kept-key mask.
         self.record_topk = False
         self.last_topk: Optional[torch.Tensor] = None
 
     def num_keys(self, num_tokens: int) -> int:
-        """K for a sequence of ``num_tokens`` tokens (at least 1, at most all of them)."""
-        num_patches = num_tokens - self.num_extra_tokens
-        return min(num_tokens, max(1, round(self.k_ratio * num_patches)))
+        """K for a sequence of ``num_tokens`` tokens: round(k_ratio · N), at least 1."""
+        return max(1, round(self.k_ratio * num_tokens))
 
     @torch.no_grad()
     def topk_mask(self, q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:

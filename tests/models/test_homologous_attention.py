@@ -1,0 +1,78 @@
+"""HomologousAttention: exactly K kept keys per query, the K largest; dense at k_ratio=1."""
+import copy
+
+import pytest
+import torch
+
+from mimtoolkit.registry import MODELS
+from mimtoolkit.utils import ConfigError
+
+
+def _attention(k_ratio, dims=32, heads=4):
+    attn = MODELS.build(dict(type='HomologousAttention', k_ratio=k_ratio, embed_dims=dims,
+                             num_heads=heads))
+    return attn.eval()
+
+
+def _qk(attn, x):
+    B, N, _ = x.shape
+    qkv = attn.qkv(x).reshape(B, N, 3, attn.num_heads, attn.head_dims).permute(2, 0, 3, 1, 4)
+    return qkv[0], qkv[1], qkv[2]
+
+
+def reference(attn, x):
+    """Straight from Eq. 6 in float64: full logits, torch.topk, -inf elsewhere, softmax."""
+    attn = copy.deepcopy(attn).double()
+    q, k, v = _qk(attn, x.double())
+    logits = q @ k.transpose(-2, -1) * attn.head_dims**-0.5
+    kth = logits.topk(attn.num_keys(x.shape[1]), dim=-1).values[..., -1:]
+    weights = logits.masked_fill(logits < kth, float('-inf')).softmax(-1)
+    out = (weights @ v).transpose(1, 2).reshape(x.shape[0], x.shape[1], -1)
+    return attn.proj(out).float(), weights
+
+
+def test_each_row_keeps_exactly_the_k_largest_logits():
+    attn = _attention(0.25)
+    x = torch.randn(3, 17, 32)  # [CLS] + 16 patches: K = round(0.25 * 17) = 4
+    assert attn.num_keys(17) == 4
+    q, k, _ = _qk(attn, x)
+    kept = attn.topk_mask(q, k)
+    assert (kept.sum(-1) == 4).all()  # every query, [CLS] included
+    top = (q @ k.transpose(-2, -1)).topk(4, dim=-1).indices
+    assert torch.equal(kept, torch.zeros_like(kept).scatter(-1, top, True))
+    _, weights = reference(attn, x)
+    assert ((weights > 0).sum(-1) == 4).all()
+
+
+def test_output_equals_the_reference_and_gradients_flow():
+    attn = _attention(0.25)
+    x = torch.randn(2, 17, 32, requires_grad=True)
+    out = attn(x)
+    with torch.no_grad():
+        expected, _ = reference(attn, x.detach())
+    assert torch.allclose(out, expected, atol=1e-5)
+    out.sum().backward()
+    assert x.grad.abs().sum() > 0 and attn.qkv.weight.grad is not None
+
+
+def test_k_ratio_one_is_dense_attention_with_the_same_weights():
+    dense = MODELS.build(dict(type='DenseAttention', embed_dims=32, num_heads=4)).eval()
+    topk = _attention(1.0)
+    topk.load_state_dict(dense.state_dict())  # same parameter names: moves unchanged
+    x = torch.randn(2, 17, 32)
+    assert torch.allclose(topk(x), dense(x), atol=1e-6)
+
+
+def test_recording_keeps_the_last_mask():
+    attn = _attention(0.5)
+    attn(torch.randn(1, 9, 32))
+    assert attn.last_topk is None
+    attn.record_topk = True
+    attn(torch.randn(1, 9, 32))
+    assert attn.last_topk.shape == (1, 4, 9, 9) and attn.last_topk.dtype == torch.bool
+
+
+@pytest.mark.parametrize('k_ratio', [0, 1.5])
+def test_bad_k_ratio(k_ratio):
+    with pytest.raises(ConfigError, match=f'attn_cfgs.k_ratio={k_ratio} is invalid'):
+        _attention(k_ratio)
