@@ -112,6 +112,30 @@ def test_model_index_lists_every_method_config():
         meta = yaml.safe_load(open(osp.join(REPO, metafile)))
         listed |= {m['Config'] for m in meta['Models']}
     assert all(osp.isfile(osp.join(REPO, c)) for c in listed)
-    for method in ('mae', 'maskfeat', 'imae'):
+    for method in ('mae', 'maskfeat', 'imae', 'mixedae'):
         configs = glob.glob(osp.join(REPO, 'configs', method, '*.py'))
         assert {osp.relpath(c, REPO) for c in configs} <= listed, method
+
+
+def test_mixedae_full_scale_recipe():
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/mixedae/mixedae_vit-base-p16_8xb512-amp-coslr-300e_in1k.py'))
+    assert cfg.train_dataloader.batch_size * 8 == 4096
+    assert cfg.optim_wrapper.optimizer.lr == pytest.approx(7.5e-5 * 4096 / 256)
+    assert cfg.model.mixer == dict(type='PatchMixer', mix_ratio=0.25, mode='compose')
+    head = cfg.model.contrastive_head
+    assert (head.proj_dims, head.temperature, head.loss_weight) == (128, 0.25, 0.1)
+    warmup, cosine = cfg.param_scheduler
+    assert (warmup.end, cosine.end) == (40, 300)
+    model = MODELS.build(cfg.model)
+    attn = [layer.attn for layer in model.backbone.layers]
+    assert type(attn[0]).__name__ != 'HomologousAttention'
+    assert all(a.k_ratio == 0.25 and a.num_keys(197) == 49 for a in attn[1:])
+    assert (model.neck.decoder_embed.out_features, len(model.neck.decoder_blocks)) == (512, 8)
+    full = Config.fromfile(osp.join(
+        REPO, 'configs/mixedae/mixedae_vit-base-p16_8xb128-amp-coslr-300e_in1k-full.py'))
+    assert full.model.mixer.mode == 'full' and full.train_dataloader.batch_size * 8 == 1024
+    for epochs in (800, 1600):
+        long = Config.fromfile(osp.join(
+            REPO, f'configs/mixedae/mixedae_vit-base-p16_8xb512-amp-coslr-{epochs}e_in1k.py'))
+        assert long.param_scheduler[1].end == long.train_cfg.max_epochs == epochs

@@ -1,5 +1,10 @@
-"""Analyses of learned representations (linear separability, TopK sampling accuracy)."""
+"""Analyses of learned representations (linear separability, TopK sampling accuracy,
+attention maps)."""
+from .attention_maps import attention_probs, cls_attention_maps
 from .linear_separability import cosine_similarity, linear_separability, nrmse, r2
 from .topk_accuracy import topk_sampling_accuracy
 
-__all__ = ['nrmse', 'r2', 'cosine_similarity', 'linear_separability', 'topk_sampling_accuracy']
+__all__ = [
+    'nrmse', 'r2', 'cosine_similarity', 'linear_separability', 'topk_sampling_accuracy',
+    'attention_probs', 'cls_attention_maps'
+]

@@ -40,11 +40,22 @@ def load_pretrainer(config: str, checkpoint: str, cfg_options: Optional[dict] = 
     return model, cfg
 
 
-def build_train_dataset(cfg: Config):
-    """The config's training dataset (its own pipeline), refusing an empty one."""
+def build_train_dataset(cfg: Config, split: Optional[str] = None):
+    """The config's training dataset (its own pipeline), refusing an empty one.
+
+    Args:
+        cfg (Config): The config.
+        split (str, optional): Another split of the same dataset (e.g. ``'test'``),
+            for datasets with a ``split`` argument (``--val-split``).
+    """
     from mimtoolkit.registry import DATASETS
-    from mimtoolkit.utils import ConfigError
-    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    from mimtoolkit.utils import ConfigError, require
+    dataset_cfg = cfg.train_dataloader.dataset
+    if split is not None:
+        require('split' in dataset_cfg, '--val-split', split,
+                'no split: the dataset config has no `split` argument')
+        dataset_cfg = dict(dataset_cfg, split=split)
+    dataset = DATASETS.build(dataset_cfg)
     if len(dataset) == 0:
         raise ConfigError('train_dataloader.dataset is empty: no images to analyse')
     return dataset

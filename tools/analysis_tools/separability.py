@@ -115,10 +115,7 @@ def main(argv=None) -> None:
               for name, cfg, ckpt in args.model}
     train_set = build_train_dataset(ref_cfg)
     if args.val_split:
-        require('split' in ref_cfg.train_dataloader.dataset, '--val-split', args.val_split,
-                'no split: the dataset config has no `split` argument')
-        ref_cfg.train_dataloader.dataset.split = args.val_split
-        val_set = build_train_dataset(ref_cfg)
+        val_set = build_train_dataset(ref_cfg, args.val_split)
         train_need, val_need = args.num_train, args.num_val
     else:
         val_set, train_need, val_need = train_set, args.num_train + args.num_val, 0
