@@ -3,6 +3,9 @@
     python tools/analysis_tools/benchmark.py CONFIG [--vs mmpretrain-mae | --vs CONFIG2]
         [--amp] [--vs-amp] [--batch-size N] [--rounds R] [--steps S] [--warmup W]
         [--teacher-from-init] [--cfg-options k=v ...]
+    python tools/analysis_tools/benchmark.py attention:HomologousAttention \
+        --vs attention:DenseAttention [--batch-size 8] [--tokens 197] [--embed-dims 384]
+        [--heads 6] [--k-ratio 0.25] [--full-layer] [--profile]
 
 A step is forward + backward + optimizer step (AdamW) on a batch of
 preprocessed-shape inputs (B, 3, H, W). The two models alternate in rounds
@@ -149,11 +152,93 @@ def peak_memory_mb(spec, args, batch_size, amp, stepper, steps) -> float:
     return result
 
 
+class AttentionStepper:
+    """Forward + backward of one attention layer (``attention:TYPE`` specs).
+
+    By default the attention core only (``scaled_dot_product_attention(q, k, v)``
+    of the layer: dense SDPA, or TopK mask + SDPA); ``--full-layer`` adds the
+    qkv and output projections.
+    """
+
+    def __init__(self, spec: str, args) -> None:
+        from mmengine.registry import init_default_scope
+
+        from mimtoolkit.registry import MODELS
+        init_default_scope('mimtoolkit')
+        cfg = dict(type=spec.split(':', 1)[1], embed_dims=args.embed_dims, num_heads=args.heads)
+        if cfg['type'] == 'HomologousAttention':
+            cfg['k_ratio'] = args.k_ratio
+        self.attn = MODELS.build(cfg).to(args.device).train()
+        shape = ((args.batch_size, args.tokens, args.embed_dims) if args.full_layer else
+                 (args.batch_size, args.heads, args.tokens, args.embed_dims // args.heads))
+        self.inputs = [torch.randn(shape, device=args.device, requires_grad=True)
+                       for _ in range(1 if args.full_layer else 3)]
+        self.fn = self.attn if args.full_layer else self.attn.scaled_dot_product_attention
+        self.grad = torch.randn_like(self.inputs[0])
+        self.device = args.device
+
+    def step(self) -> None:
+        self.fn(*self.inputs).backward(self.grad)
+
+    def timed(self, steps: int) -> float:
+        """Milliseconds per forward + backward."""
+        if self.device == 'cuda':
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        for _ in range(steps):
+            self.step()
+        if self.device == 'cuda':
+            torch.cuda.synchronize()
+        return (time.perf_counter() - start) / steps * 1000
+
+
+def profile_attention(stepper: AttentionStepper, steps: int) -> str:
+    """The top operators of a few steps (where the time goes)."""
+    from torch.profiler import ProfilerActivity, profile
+    activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA]
+                                           if stepper.device == 'cuda' else [])
+    with profile(activities=activities) as prof:
+        for _ in range(steps):
+            stepper.step()
+    sort = 'cuda_time_total' if stepper.device == 'cuda' else 'self_cpu_time_total'
+    return prof.key_averages().table(sort_by=sort, row_limit=12)
+
+
+def attention_main(args) -> None:
+    """Interleaved forward + backward timing of attention layers, with a profile of the first."""
+    specs = [args.config] + ([args.vs] if args.vs else [])
+    torch.manual_seed(args.seed)
+    steppers = [AttentionStepper(spec, args) for spec in specs]
+    for stepper in steppers:
+        for _ in range(args.warmup):
+            stepper.step()
+    times = [[] for _ in steppers]
+    for _ in range(args.rounds):
+        for i, stepper in enumerate(steppers):
+            times[i].append(stepper.timed(args.steps))
+    device = torch.cuda.get_device_name() if args.device == 'cuda' else (
+        f'CPU, {torch.get_num_threads()} threads')
+    part = 'layer with projections' if args.full_layer else 'attention core (q, k, v given)'
+    print(f'device: {device}; torch {torch.__version__}; {part}; B {args.batch_size}, '
+          f'N {args.tokens}, C {args.embed_dims}, {args.heads} heads, k_ratio {args.k_ratio}; '
+          f'{args.rounds} rounds x {args.steps} steps after {args.warmup} warm-up steps')
+    print('| layer | ms per forward+backward (median) | min-max |\n|---|---|---|')
+    for spec, t in zip(specs, times):
+        print(f'| {spec} | {statistics.median(t):.2f} | {min(t):.2f}-{max(t):.2f} |')
+    if len(specs) == 2:
+        ratio = statistics.median(times[0]) / statistics.median(times[1])
+        print(f'ratio (LAYER / reference time): {ratio:.2f}')
+    if args.profile:
+        print(profile_attention(steppers[0], args.steps))
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('config', help='the config to measure')
+    parser.add_argument('config', help='the config to measure, or attention:TYPE for one '
+                        'attention layer (e.g. attention:HomologousAttention)')
     parser.add_argument('--vs', default=None,
-                        help=f'reference: a config path or one of {REFERENCES}')
+                        help=f'reference: a config path, one of {REFERENCES}, or '
+                        'attention:TYPE')
     parser.add_argument('--amp', action='store_true', help='run CONFIG under autocast')
     parser.add_argument('--vs-amp', action='store_true', help='run the reference under autocast')
     parser.add_argument('--batch-size', type=int, default=None,
@@ -163,6 +248,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--warmup', type=int, default=3, help='untimed steps per model')
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--tokens', type=int, default=197, help='attention: N')
+    parser.add_argument('--embed-dims', type=int, default=384, help='attention: C')
+    parser.add_argument('--heads', type=int, default=6, help='attention: heads')
+    parser.add_argument('--k-ratio', type=float, default=0.25, help='attention: K / N')
+    parser.add_argument('--full-layer', action='store_true',
+                        help='attention: time the whole layer, projections included')
+    parser.add_argument('--profile', action='store_true',
+                        help='attention: print the top operators of the first layer')
     parser.add_argument('--teacher-from-init', action='store_true',
                         help="give CONFIG's frozen teacher (model.distill_head.teacher) freshly "
                         'initialised weights instead of its checkpoint (timing needs no trained '
@@ -192,6 +285,8 @@ def teacher_from_init(cfg: Config, path: str) -> str:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
+    if args.config.startswith('attention:'):
+        return attention_main(args)
     cfg = Config.fromfile(args.config)
     cfg.merge_from_dict(args.cfg_options or {})
     if args.teacher_from_init:

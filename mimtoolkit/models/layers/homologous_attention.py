@@ -36,6 +36,7 @@ class HomologousAttention(DenseAttention):
                 'backbone.attn_cfgs.k_ratio', k_ratio, 'a float in (0, 1] (K / N)')
         super().__init__(**kwargs)
         self.k_ratio = float(k_ratio)
+        self.scaled_dot_product_attention = self.topk_attention
         #: Set True (e.g. by ``TopKAccuracyHook``) to keep the last forward's kept-key mask.
         self.record_topk = False
         self.last_topk: Optional[torch.Tensor] = None
@@ -59,22 +60,24 @@ class HomologousAttention(DenseAttention):
         kth = scores.topk(num_keys, dim=-1, sorted=False).values.amin(dim=-1, keepdim=True)
         return scores >= kth
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Homologous attention.
+    def topk_attention(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+                       dropout_p: float = 0.) -> torch.Tensor:
+        """The attention core: TopK mask, then fused SDPA.
+
+        mmpretrain's ``MultiheadAttention.forward`` calls it in place of dense
+        SDPA (as ``self.scaled_dot_product_attention``), so the projections and
+        parameter names are mmpretrain's.
 
         Args:
-            x (Tensor): (B, N, C) tokens.
+            q (Tensor): (B, h, N, D) queries.
+            k (Tensor): (B, h, N, D) keys.
+            v (Tensor): (B, h, N, D) values.
+            dropout_p (float): Attention dropout. Defaults to 0.
 
         Returns:
-            Tensor: (B, N, C).
+            Tensor: (B, h, N, D).
         """
-        B, N, _ = x.shape
-        qkv = self.qkv(x).reshape(B, N, 3, self.num_heads, self.head_dims).permute(2, 0, 3, 1, 4)
-        q, k, v = qkv[0], qkv[1], qkv[2]
         keep = self.topk_mask(q, k)
         if self.record_topk:
             self.last_topk = keep
-        attn_drop = self.attn_drop if self.training else 0.
-        x = F.scaled_dot_product_attention(q, k, v, attn_mask=keep, dropout_p=attn_drop)
-        x = self.proj(x.transpose(1, 2).reshape(B, N, self.embed_dims))
-        return self.out_drop(self.gamma1(self.proj_drop(x)))
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=keep, dropout_p=dropout_p)
