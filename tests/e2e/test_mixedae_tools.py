@@ -69,8 +69,9 @@ def test_batch_not_divisible_by_the_group_is_one_clear_line(tmp_path):
 def test_fashion_mnist_config_trains(tmp_path):
     if not osp.isdir('/usr/share/datasets/fashion-mnist'):
         pytest.skip("Debian's dataset-fashion-mnist is not installed (make data)")
-    run_tool(['tools/train.py', 'configs/mixedae/mixedae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py',
-              '--work-dir', str(tmp_path), '--cfg-options', 'train_dataloader.dataset.indices=1280',
+    config = 'configs/mixedae/mixedae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py'
+    run_tool(['tools/train.py', config, '--work-dir', str(tmp_path), '--cfg-options',
+              'train_dataloader.dataset.indices=1280',
               'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
               'default_hooks.logger.interval=1', 'log_processor.window_size=1',
               'train_cfg.max_epochs=1', 'custom_hooks=[]'])

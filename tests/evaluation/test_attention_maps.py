@@ -1,4 +1,4 @@
-"""Attention weights for the [CLS] maps: rows sum to 1, TopK rows keep K keys, dense matches SDPA."""
+"""Attention weights behind the [CLS] maps: rows sum to 1, TopK rows keep K keys, dense = SDPA."""
 import torch
 
 from mimtoolkit.evaluation import attention_probs, cls_attention_maps

@@ -42,9 +42,8 @@ def test_reconstruction_loss_is_on_the_patches_each_image_did_not_contribute():
 
 
 def test_defaults_first_layer_dense_others_topk_with_k_ratio_r():
-    model = _build(dict(tiny_mixedae_cfg(), backbone=dict(
-        tiny_mixedae_cfg()['backbone'], arch=dict(embed_dims=32, num_layers=4, num_heads=2,
-                                                 feedforward_channels=64))))
+    deeper = dict(embed_dims=32, num_layers=4, num_heads=2, feedforward_channels=64)
+    model = _build(with_value(tiny_mixedae_cfg(), ('backbone', 'arch'), deeper))
     kinds = [type(layer.attn).__name__ for layer in model.backbone.layers]
     assert kinds[0] != 'HomologousAttention'
     assert kinds[1:] == ['HomologousAttention'] * 3

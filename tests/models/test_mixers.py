@@ -79,8 +79,8 @@ def _patches(images, p):
     return x.reshape(b, (h // p) * (w // p), -1)
 
 
-@pytest.mark.parametrize('mode,ratio,batch', [('compose', 0.25, 8), ('full', 0.25, 8),
-                                               ('compose', 0.5, 6), ('full', 0.125, 8)])
+@pytest.mark.parametrize('mode,ratio,batch', [
+    ('compose', 0.25, 8), ('full', 0.25, 8), ('compose', 0.5, 6), ('full', 0.125, 8)])
 def test_patch_mixer_counts_batches_and_unmix_restores_own_patches(mode, ratio, batch):
     x = torch.randn(batch, 3, 16, 16)
     mixer = MODELS.build(dict(type='PatchMixer', mix_ratio=ratio, mode=mode))

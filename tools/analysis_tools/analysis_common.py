@@ -1,12 +1,22 @@
 """What the analysis tools share: a trained pretrainer and a fixed set of its training images."""
+import argparse
 from typing import List, Optional, Sequence
 
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.dataset import default_collate
 
 #: Pretraining-only parts that hold frozen teachers; analysis needs only the student.
 TEACHER_HEADS = ('distill_head', )
+
+
+def add_analysis_args(parser: argparse.ArgumentParser, num_images: int) -> None:
+    """CONFIG CHECKPOINT --num-images --seed --cfg-options, as every analysis tool takes them."""
+    parser.add_argument('config', help='config file path')
+    parser.add_argument('checkpoint', help='checkpoint of that config')
+    parser.add_argument('--num-images', type=int, default=num_images)
+    parser.add_argument('--seed', type=int, default=0, help='seed of the images, masks, mixing')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
 
 
 def load_pretrainer(config: str, checkpoint: str, cfg_options: Optional[dict] = None):

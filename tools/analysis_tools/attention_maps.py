@@ -16,22 +16,18 @@ import sys
 import mmcv
 import torch
 import torch.nn.functional as F
-from mmengine.config import DictAction
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from analysis_common import build_train_dataset, load_pretrainer, preprocess  # noqa: E402
+from analysis_common import (add_analysis_args, build_train_dataset, load_pretrainer,  # noqa: E402
+                             preprocess)
 from cli_common import run_cli  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='[CLS] attention maps')
-    parser.add_argument('config')
-    parser.add_argument('checkpoint')
+    add_analysis_args(parser, num_images=4)
     parser.add_argument('--out', required=True, help='output PNG path')
     parser.add_argument('--layer', type=int, default=-1, help='encoder layer (default: last)')
-    parser.add_argument('--num-images', type=int, default=4)
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
 
 

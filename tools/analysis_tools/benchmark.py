@@ -76,6 +76,18 @@ def autocast(amp: bool, device: str):
     return torch.autocast(device, dtype=dtype)
 
 
+def wall_seconds(step, steps: int, device: str) -> float:
+    """Seconds that ``steps`` calls of ``step`` take (the GPU synchronised around them)."""
+    if device == 'cuda':
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    if device == 'cuda':
+        torch.cuda.synchronize()
+    return time.perf_counter() - start
+
+
 class Stepper:
     """Runs training steps of one model."""
 
@@ -98,14 +110,8 @@ class Stepper:
             self.optimizer.step()
 
     def timed(self, steps: int) -> float:
-        if self.device == 'cuda':
-            torch.cuda.synchronize()
-        start = time.perf_counter()
-        for _ in range(steps):
-            self.step()
-        if self.device == 'cuda':
-            torch.cuda.synchronize()
-        return steps * self.inputs.shape[0] / (time.perf_counter() - start)
+        """Images per second."""
+        return steps * self.inputs.shape[0] / wall_seconds(self.step, steps, self.device)
 
 
 def _rss_mib() -> float:
@@ -182,14 +188,7 @@ class AttentionStepper:
 
     def timed(self, steps: int) -> float:
         """Milliseconds per forward + backward."""
-        if self.device == 'cuda':
-            torch.cuda.synchronize()
-        start = time.perf_counter()
-        for _ in range(steps):
-            self.step()
-        if self.device == 'cuda':
-            torch.cuda.synchronize()
-        return (time.perf_counter() - start) / steps * 1000
+        return wall_seconds(self.step, steps, self.device) / steps * 1000
 
 
 def profile_attention(stepper: AttentionStepper, steps: int) -> str:

@@ -17,23 +17,19 @@ import sys
 from collections import defaultdict
 
 import torch
-from mmengine.config import DictAction
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from analysis_common import build_train_dataset, load_pretrainer, preprocess  # noqa: E402
+from analysis_common import (add_analysis_args, build_train_dataset, load_pretrainer,  # noqa: E402
+                             preprocess)
 from cli_common import run_cli  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='TopK sampling accuracy per layer')
-    parser.add_argument('config')
-    parser.add_argument('checkpoint')
-    parser.add_argument('--num-images', type=int, default=256)
+    add_analysis_args(parser, num_images=256)
     parser.add_argument('--batch-size', type=int, default=32)
     parser.add_argument('--val-split', help="another split of the dataset, e.g. 'test'")
-    parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--out', help='JSON output path')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
 
 

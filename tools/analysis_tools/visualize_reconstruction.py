@@ -18,23 +18,19 @@ import sys
 import mmcv
 import numpy as np
 import torch
-from mmengine.config import DictAction
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from analysis_common import build_train_dataset, load_pretrainer, preprocess  # noqa: E402
+from analysis_common import (add_analysis_args, build_train_dataset, load_pretrainer,  # noqa: E402
+                             preprocess)
 from cli_common import run_cli  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Visualise MIM reconstructions')
-    parser.add_argument('config', help='config file path')
-    parser.add_argument('checkpoint', help='checkpoint of that config')
+    add_analysis_args(parser, num_images=4)
     parser.add_argument('--out', required=True, help='output PNG path')
-    parser.add_argument('--num-images', type=int, default=4)
     parser.add_argument('--alphas', type=float, nargs='+',
                         help='subordinate weights to sweep (models with a pixel mixer)')
-    parser.add_argument('--seed', type=int, default=0, help='seed of the mask and the crops')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
 
 

@@ -61,12 +61,14 @@ class MixedAE(MAE):
 
     Args:
         backbone (dict): ``MIMViT``; without ``attn_cfgs``, homologous
-            attention is filled in for ``homologous_layers``.
+            attention is filled in for ``homologous_layers``; without
+            ``num_segments``, one segment embedding per slot (0 turns them off).
         neck (dict): ``MAEPretrainDecoder``.
         head (dict): ``PixelReconstructionHead``.
         mixer (dict): Defaults to ``PatchMixer(0.25, 'compose')``.
-        contrastive_head (dict, optional): ``HomologousContrastiveHead``;
-            None: no contrastive loss.
+        contrastive_head (dict, optional): Defaults to
+            ``HomologousContrastiveHead`` (projector 128, τ 0.25, λ 0.1) in the
+            backbone's width; None: no contrastive loss.
         contrastive_features (str): ``'final'`` (after the final LayerNorm) or
             ``'pre_norm'`` (before it, Tab. 3b). Defaults to ``'final'``.
         homologous_layers (Sequence[int], optional): 0-based layers with TopK
@@ -84,7 +86,7 @@ class MixedAE(MAE):
                  neck: PartCfg,
                  head: PartCfg,
                  mixer: PartCfg = dict(type='PatchMixer', mix_ratio=0.25, mode='compose'),
-                 contrastive_head: PartCfg = None,
+                 contrastive_head: PartCfg = dict(type='HomologousContrastiveHead'),
                  contrastive_features: str = 'final',
                  homologous_layers: Optional[Sequence[int]] = None,
                  k_ratio: Optional[float] = None,
@@ -94,9 +96,12 @@ class MixedAE(MAE):
                 'None: MixedAE masks by mixing (the other images hide 1 - r of each image)')
         require(contrastive_features in FEATURES, 'model.contrastive_features',
                 contrastive_features, f'one of {FEATURES}')
-        require(mixer is not None, 'model.mixer', mixer, "a patch mixer, e.g. dict(type='PatchMixer')")
+        require(mixer is not None, 'model.mixer', mixer,
+                "a patch mixer, e.g. dict(type='PatchMixer')")
         ratio = mixer.get('mix_ratio', 0.25) if isinstance(mixer, dict) else mixer.mix_ratio
         backbone = with_homologous_attention(backbone, homologous_layers, k_ratio or ratio)
+        if isinstance(backbone, dict) and 'num_segments' not in backbone:
+            backbone = dict(backbone, num_segments=round(1 / ratio))
         super().__init__(backbone=backbone, neck=neck, head=head, masker=None, mixer=mixer,
                          **kwargs)
         require(hasattr(self.mixer, 'group_size'), 'model.mixer.type', type(self.mixer).__name__,
@@ -105,6 +110,8 @@ class MixedAE(MAE):
         require(segments in (0, self.mixer.group_size), 'model.backbone.num_segments', segments,
                 f'0 (no segment embeddings) or {self.mixer.group_size} (1/r source slots)')
         self.contrastive_features = contrastive_features
+        if isinstance(contrastive_head, dict) and 'in_channels' not in contrastive_head:
+            contrastive_head = dict(contrastive_head, in_channels=self.backbone.embed_dims)
         self.contrastive_head = build_part(contrastive_head)
         if self.contrastive_head is not None:
             require(self.contrastive_head.in_channels == self.backbone.embed_dims,
