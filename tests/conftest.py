@@ -110,7 +110,6 @@ def tiny_mixedae_cfg(mode='compose', segments=True, contrastive=True):
                mixer=dict(type='PatchMixer', mix_ratio=0.25, mode=mode))
     cfg.pop('masker')
     cfg['backbone'] = dict(cfg['backbone'], num_segments=4 if segments else 0)
-    if contrastive:
-        cfg['contrastive_head'] = dict(type='HomologousContrastiveHead', in_channels=32,
-                                       proj_dims=16)
+    cfg['contrastive_head'] = dict(type='HomologousContrastiveHead', in_channels=32,
+                                   proj_dims=16) if contrastive else None
     return cfg

@@ -29,6 +29,7 @@ def test_one_step_and_the_decoder_batch(mode, decoded):
 
 def test_reconstruction_loss_is_on_the_patches_each_image_did_not_contribute():
     model = _build(tiny_mixedae_cfg(contrastive=False))
+    assert model.contrastive_head is None
     model.head.norm_pix = False
     x = torch.randn(8, 3, 32, 32)
     seen = {}
@@ -122,3 +123,15 @@ def test_bad_configs_are_clear_errors(change, value, message):
 def test_pre_norm_features_option():
     model = _build(dict(tiny_mixedae_cfg(), contrastive_features='pre_norm'))
     assert torch.isfinite(model.loss(torch.randn(4, 3, 32, 32), None)['loss_homo'])
+
+
+def test_defaults_fill_segments_and_the_contrastive_head_and_zero_switches_segments_off():
+    cfg = tiny_mixedae_cfg(segments=False, contrastive=False)
+    cfg['backbone'].pop('num_segments')
+    cfg.pop('contrastive_head')
+    model = _build(cfg)
+    assert model.backbone.num_segments == 4
+    assert model.contrastive_head.in_channels == 32 and model.contrastive_head.loss_weight == 0.1
+    off = _build(with_value(tiny_mixedae_cfg(), ('backbone', 'num_segments'), 0))
+    assert not hasattr(off.backbone, 'segment_embed')
+    assert set(off.loss(torch.randn(4, 3, 32, 32), None)) == {'loss_rec', 'loss_homo'}
