@@ -22,9 +22,10 @@ class HomologousAttention(DenseAttention):
     ``k_ratio=1`` is dense attention.
 
     Speed: the logits are computed once without gradient to find each row's
-    K-th largest value (``torch.topk(sorted=False)``), and the kept keys enter
-    the fused ``F.scaled_dot_product_attention`` as a boolean mask, so the
-    backward pass is SDPA's and no (B, h, N, N) tensor is kept for autograd.
+    K-th largest value (``torch.topk(sorted=False)``), turned in place into an
+    additive mask, and the fused ``F.scaled_dot_product_attention`` does the
+    rest, so the backward pass is SDPA's and autograd keeps no extra
+    (B, h, N, N) tensor beyond the mask.
 
     Args:
         k_ratio (float): K / N in (0, 1]. Defaults to 0.25 (MixedAE's r).
@@ -46,8 +47,12 @@ class HomologousAttention(DenseAttention):
         return max(1, round(self.k_ratio * num_tokens))
 
     @torch.no_grad()
-    def topk_mask(self, q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
-        """(B, h, N, N) bool: True where a key is among its query's K largest logits.
+    def topk_bias(self, q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
+        """(B, h, N, N) additive mask: 0 for each query's K largest logits, dtype-min elsewhere.
+
+        Built in place in the logits' buffer (no bool → float conversion in
+        SDPA's forward and backward); the dtype's finite minimum, not −inf, so
+        that 0 · min stays 0 in every precision.
 
         Args:
             q (Tensor): (B, h, N, D) queries.
@@ -56,9 +61,13 @@ class HomologousAttention(DenseAttention):
         scores = q @ k.transpose(-2, -1)  # the 1/√D scale does not change the order
         num_keys = self.num_keys(scores.shape[-1])
         if num_keys == scores.shape[-1]:
-            return torch.ones_like(scores, dtype=torch.bool)
+            return scores.zero_()
         kth = scores.topk(num_keys, dim=-1, sorted=False).values.amin(dim=-1, keepdim=True)
-        return scores >= kth
+        return scores.lt_(kth).mul_(torch.finfo(scores.dtype).min)
+
+    def topk_mask(self, q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
+        """(B, h, N, N) bool: True where a key is among its query's K largest logits."""
+        return self.topk_bias(q, k) == 0
 
     def topk_attention(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
                        dropout_p: float = 0.) -> torch.Tensor:
@@ -77,7 +86,7 @@ class HomologousAttention(DenseAttention):
         Returns:
             Tensor: (B, h, N, D).
         """
-        keep = self.topk_mask(q, k)
+        bias = self.topk_bias(q, k)
         if self.record_topk:
-            self.last_topk = keep
-        return F.scaled_dot_product_attention(q, k, v, attn_mask=keep, dropout_p=dropout_p)
+            self.last_topk = bias == 0
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=bias, dropout_p=dropout_p)
