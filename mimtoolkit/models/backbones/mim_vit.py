@@ -91,8 +91,9 @@ class MIMViT(VisionTransformer):
         for side in ((img_size, ) if isinstance(img_size, int) else img_size):
             require(side % patch_size == 0, 'backbone.img_size', img_size,
                     f'a multiple of backbone.patch_size={patch_size}')
-        require(isinstance(arch, dict) or (isinstance(arch, str) and arch.lower() in self.arch_zoo),
-                'backbone.arch', arch, f'one of {sorted(self.arch_zoo)} or a dict')
+        require(isinstance(arch, (str, dict)), 'backbone.arch', arch,
+                f'one of {sorted(self.arch_zoo)} or a dict')
+        self.sizes_of(arch)
         super().__init__(
             arch=arch,
             img_size=img_size,
