@@ -68,9 +68,14 @@ class PatchMixer(nn.Module):
         groups = torch.arange(batch, device=inputs.device).view(-1, g)
         sources = groups.repeat_interleave(g, dim=0) if self.mode == 'full' else groups
         slots = self.draw_slots(sources.shape[0], num_patches, inputs.device)
-        ph, pw = inputs.shape[-2] // grid[0], inputs.shape[-1] // grid[1]
-        pixel_slots = slots.view(-1, 1, 1, *grid).repeat_interleave(ph, 3).repeat_interleave(pw, 4)
-        members = inputs[sources]  # (B', G, C, H, W)
-        index = pixel_slots.expand(-1, 1, inputs.shape[1], -1, -1)
-        mixed = members.gather(1, index).squeeze(1)
+        # one patch of one source image per position: index the batch's patches directly,
+        # without copying each group member (B'·G images) first
+        c, (h, w) = inputs.shape[1], grid
+        ph, pw = inputs.shape[-2] // h, inputs.shape[-1] // w
+        patches = inputs.reshape(batch, c, h, ph, w, pw).permute(0, 2, 4, 1, 3, 5)
+        patches = patches.reshape(batch, num_patches, c, ph, pw)
+        positions = torch.arange(num_patches, device=inputs.device)
+        mixed = patches[sources.gather(1, slots), positions]  # (B', L, C, ph, pw)
+        mixed = mixed.reshape(-1, h, w, c, ph, pw).permute(0, 3, 1, 4, 2, 5)
+        mixed = mixed.reshape(-1, c, h * ph, w * pw)
         return PatchMixInfo(mixed=mixed, slots=slots, sources=sources)
