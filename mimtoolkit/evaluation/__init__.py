@@ -1,10 +1,11 @@
 """Analyses of learned representations (linear separability, TopK sampling accuracy,
 attention maps)."""
-from .attention_maps import attention_probs, cls_attention_maps
+from .attention_maps import attention_probs, cls_attention_maps, encode_with_cls_attention
 from .linear_separability import cosine_similarity, linear_separability, nrmse, r2
 from .topk_accuracy import topk_sampling_accuracy
 
 __all__ = [
     'nrmse', 'r2', 'cosine_similarity', 'linear_separability', 'topk_sampling_accuracy',
-    'attention_probs', 'cls_attention_maps'
+    'attention_probs', 'cls_attention_maps',
+    'encode_with_cls_attention'
 ]

@@ -1,6 +1,10 @@
 """Attention weights of an encoder layer, e.g. the [CLS] token's map (MixedAE Fig. 5)."""
+from typing import Tuple
+
 import torch
 import torch.nn as nn
+
+from mimtoolkit.structures import EncoderOutput
 
 
 @torch.no_grad()
@@ -8,7 +12,8 @@ def attention_probs(attn: nn.Module, x: torch.Tensor) -> torch.Tensor:
     """The attention weights a layer's attention module applies to its input.
 
     Works for mmpretrain's ``MultiheadAttention`` (dense) and its variants that
-    keep its ``qkv``/``num_heads`` layout; a module with ``topk_mask``
+    keep its ``qkv``/``num_heads`` layout, and for timm's ``Attention`` (its
+    ``head_dim`` and optional q/k norms); a module with ``topk_mask``
     (``HomologousAttention``) sets the dropped keys to weight 0.
 
     Args:
@@ -19,12 +24,41 @@ def attention_probs(attn: nn.Module, x: torch.Tensor) -> torch.Tensor:
         Tensor: (B, h, N, N) weights; each row sums to 1.
     """
     B, N, _ = x.shape
-    qkv = attn.qkv(x).reshape(B, N, 3, attn.num_heads, attn.head_dims).permute(2, 0, 3, 1, 4)
+    head_dims = getattr(attn, 'head_dims', None) or attn.head_dim
+    qkv = attn.qkv(x).reshape(B, N, 3, attn.num_heads, head_dims).permute(2, 0, 3, 1, 4)
     q, k = qkv[0], qkv[1]
-    logits = q @ k.transpose(-2, -1) * attn.head_dims**-0.5
+    if hasattr(attn, 'q_norm'):
+        q, k = attn.q_norm(q), attn.k_norm(k)
+    logits = q @ k.transpose(-2, -1) * head_dims**-0.5
     if hasattr(attn, 'topk_mask'):
         logits = logits.masked_fill(~attn.topk_mask(q, k), float('-inf'))
     return logits.softmax(dim=-1)
+
+
+@torch.no_grad()
+def encode_with_cls_attention(backbone: nn.Module, images: torch.Tensor,
+                              layer: int = -1) -> Tuple[EncoderOutput, torch.Tensor]:
+    """Encode images and take the [CLS] query's attention over the patches in one layer.
+
+    Args:
+        backbone (nn.Module): A ``MIMViT``.
+        images (Tensor): (B, C, H, W) normalised images (not masked, not mixed).
+        layer (int): Layer index (negative from the end). Defaults to the last.
+
+    Returns:
+        tuple[EncoderOutput, Tensor]: The encoding, and (B, L) attention
+        averaged over heads, each row summing to at most 1 (the rest goes to
+        the [CLS] key itself).
+    """
+    block = backbone.layers[layer]
+    seen = {}
+    handle = block.attn.register_forward_pre_hook(lambda m, args: seen.update(x=args[0]))
+    try:
+        encoded = backbone.encode(images)
+    finally:
+        handle.remove()
+    probs = attention_probs(block.attn, seen['x']).mean(dim=1)  # (B, N, N)
+    return encoded, probs[:, 0, backbone.num_extra_tokens:]
 
 
 @torch.no_grad()
@@ -37,17 +71,7 @@ def cls_attention_maps(backbone: nn.Module, images: torch.Tensor, layer: int = -
         layer (int): Layer index (negative from the end). Defaults to the last.
 
     Returns:
-        Tensor: (B, h, w) on the patch grid, each map summing to at most 1
-        (the rest goes to the [CLS] key itself).
+        Tensor: (B, h, w) on the patch grid (see :func:`encode_with_cls_attention`).
     """
-    block = backbone.layers[layer]
-    seen = {}
-    handle = block.attn.register_forward_pre_hook(lambda m, args: seen.update(x=args[0]))
-    try:
-        backbone.encode(images)
-    finally:
-        handle.remove()
-    probs = attention_probs(block.attn, seen['x']).mean(dim=1)  # (B, N, N)
-    extra = backbone.num_extra_tokens
-    grid = backbone.patch_grid(images.shape[-2:])
-    return probs[:, 0, extra:].reshape(-1, *grid)
+    _, attention = encode_with_cls_attention(backbone, images, layer)
+    return attention.reshape(-1, *backbone.patch_grid(images.shape[-2:]))

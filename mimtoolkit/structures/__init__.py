@@ -4,5 +4,9 @@ from .mask_info import MaskInfo
 from .patch_mix_info import PatchMixInfo
 from .pixel_mix_info import PixelMixInfo
 from .reconstruction import Reconstruction
+from .teacher_features import TeacherFeatures
 
-__all__ = ['MaskInfo', 'EncoderOutput', 'PixelMixInfo', 'PatchMixInfo', 'Reconstruction']
+__all__ = [
+    'MaskInfo', 'EncoderOutput', 'PixelMixInfo', 'PatchMixInfo', 'Reconstruction',
+    'TeacherFeatures'
+]

@@ -42,6 +42,19 @@ class MaskInfo:
         index = self.ids_keep.unsqueeze(-1).expand(-1, -1, patch_tokens.shape[-1])
         return torch.gather(patch_tokens, 1, index)
 
+    def gather_masked(self, patch_tokens: torch.Tensor) -> torch.Tensor:
+        """The tokens of the masked patches, in the masker's shuffle order.
+
+        Args:
+            patch_tokens (Tensor): (B, L, C) one token per patch, raster order.
+
+        Returns:
+            Tensor: (B, L - L_vis, C).
+        """
+        ids_masked = torch.argsort(self.ids_restore, dim=1)[:, self.num_visible:]
+        index = ids_masked.unsqueeze(-1).expand(-1, -1, patch_tokens.shape[-1])
+        return torch.gather(patch_tokens, 1, index)
+
     def repeat(self, times: int) -> 'MaskInfo':
         """The same masks for ``times`` stacked copies of the batch.
 

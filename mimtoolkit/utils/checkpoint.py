@@ -13,6 +13,7 @@ import os.path as osp
 from typing import Dict, List
 
 import numpy as np
+import safetensors.torch
 import torch
 from mmengine.logging import HistoryBuffer
 
@@ -39,7 +40,8 @@ def load_state_dict_file(path: str, field: str = 'checkpoint') -> Dict[str, torc
     """Load the ``state_dict`` of a checkpoint file with ``weights_only=True``.
 
     Args:
-        path (str): A ``.pth`` file (mmengine, mmpretrain, or a bare state dict).
+        path (str): A ``.pth`` file (mmengine, mmpretrain, or a bare state
+            dict) or a ``.safetensors`` file.
         field (str): The config key the path came from, for error messages.
 
     Returns:
@@ -51,6 +53,8 @@ def load_state_dict_file(path: str, field: str = 'checkpoint') -> Dict[str, torc
     if not osp.isfile(path):
         raise ConfigError(f'{field}={path!r} is invalid: expected an existing checkpoint file')
     try:
+        if path.endswith('.safetensors'):
+            return safetensors.torch.load_file(path)
         ckpt = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as err:  # a corrupt/truncated file or a non-checkpoint
         raise ConfigError(f'{field}={path!r} is invalid: cannot be read as a torch '

@@ -56,6 +56,12 @@ class MIMViT(VisionTransformer):
             registered ``'attention'`` part config (one dict for all layers, or
             one per layer). The layer's sizes, dropout and drop path are filled
             in. Defaults to dense attention everywhere.
+        fusion_layers (Sequence[int], optional): Multi-layer fusion (MR-MAE):
+            ``encode`` returns the final norm of the element-wise sum of these
+            0-based layers' outputs instead of the last layer's. The last
+            layer must be one of them (the layers after the deepest one
+            would run for nothing). Defaults to None (the last layer alone).
+            The unmasked ``forward`` for transfer is unchanged.
         out_type (str): Output of the unmasked path: ``'raw'``, ``'cls_token'``,
             ``'featmap'`` or ``'avg_featmap'``. Defaults to ``'raw'``.
         **kwargs: The other ``VisionTransformer`` arguments (``out_indices``,
@@ -78,6 +84,7 @@ class MIMViT(VisionTransformer):
                  sincos_pos_embed: bool = True,
                  num_segments: int = 0,
                  attn_cfgs: Optional[Union[dict, List[dict]]] = None,
+                 fusion_layers: Optional[Sequence[int]] = None,
                  out_type: str = 'raw',
                  norm_cfg: dict = dict(type='LN', eps=1e-6),
                  drop_rate: float = 0.,
@@ -120,6 +127,19 @@ class MIMViT(VisionTransformer):
             self.segment_embed = nn.Parameter(torch.zeros(1, num_segments, self.embed_dims))
         self._replace_attention(attn_cfgs, drop_rate, drop_path_rate, qkv_bias,
                                 layer_scale_init_value)
+        self.fusion_layers = self._check_fusion_layers(fusion_layers)
+
+    def _check_fusion_layers(self, fusion_layers: Optional[Sequence[int]]) -> Tuple[int, ...]:
+        if fusion_layers is None:
+            return ()
+        last = self.num_layers - 1
+        require(
+            isinstance(fusion_layers, (list, tuple)) and len(fusion_layers) > 0
+            and all(isinstance(i, int) and 0 <= i <= last for i in fusion_layers)
+            and len(set(fusion_layers)) == len(fusion_layers) and last in fusion_layers,
+            'backbone.fusion_layers', fusion_layers,
+            f'distinct 0-based layer indices in [0, {last}] that include the last layer {last}')
+        return tuple(sorted(fusion_layers))
 
     @classmethod
     def sizes_of(cls, arch: Union[str, dict]) -> dict:
@@ -195,8 +215,26 @@ class MIMViT(VisionTransformer):
             EncoderOutput: ``tokens`` (B, 1 + N, C) with N = visible patches
             (dropped masking), or N = L (mask token, or no mask).
         """
-        B = x.shape[0]
         x, hw = self.patch_embed(x)
+        return self.encode_patches(x, hw, mask_info, return_layers, segments)
+
+    def encode_patches(self,
+                       x: torch.Tensor,
+                       hw: Tuple[int, int],
+                       mask_info: Optional[MaskInfo] = None,
+                       return_layers: Sequence[int] = (),
+                       segments: Optional[torch.Tensor] = None) -> EncoderOutput:
+        """The transformer part of :meth:`encode`, from patch embeddings on.
+
+        Args:
+            x (Tensor): (B, L, C) patch embeddings, raster order.
+            hw (tuple[int, int]): Their grid.
+            mask_info, return_layers, segments: See :meth:`encode`.
+
+        Returns:
+            EncoderOutput: See :meth:`encode`.
+        """
+        B = x.shape[0]
         pos_embed = resize_pos_embed(self.pos_embed, self.patch_resolution, hw,
                                      self.interpolate_mode, self.num_extra_tokens)
         if mask_info is not None and self.use_mask_token:
@@ -213,11 +251,15 @@ class MIMViT(VisionTransformer):
         x = torch.cat((cls_token, x), dim=1)
         x = self.pre_norm(self.drop_after_pos(x))
 
-        hidden_states = {}
+        hidden_states, fused = {}, None
         for i, layer in enumerate(self.layers):
             x = layer(x)
             if i in return_layers:
                 hidden_states[i] = x
+            if i in self.fusion_layers:
+                fused = x if fused is None else fused + x
+        if fused is not None:
+            x = fused
         if self.final_norm:
             x = self.ln1(x)
         return EncoderOutput(tokens=x, mask_info=mask_info, hidden_states=hidden_states,

@@ -2,9 +2,10 @@
 from .feature_distill_head import FeatureDistillHead
 from .feature_prediction_head import FeaturePredictionHead
 from .homologous_contrastive_head import HomologousContrastiveHead
+from .mimic_head import MimicHead
 from .pixel_reconstruction_head import PixelReconstructionHead
 
 __all__ = [
-    'PixelReconstructionHead', 'FeaturePredictionHead', 'FeatureDistillHead',
+    'PixelReconstructionHead', 'FeaturePredictionHead', 'FeatureDistillHead', 'MimicHead',
     'HomologousContrastiveHead'
 ]

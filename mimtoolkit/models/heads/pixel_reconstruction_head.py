@@ -5,6 +5,7 @@ import torch
 from mmpretrain.models.heads import MAEPretrainHead
 
 from mimtoolkit.registry import register_part
+from mimtoolkit.utils import require
 
 
 @register_part('head')
@@ -21,6 +22,7 @@ class PixelReconstructionHead(MAEPretrainHead):
         patch_size (int): Patch size. Defaults to 16.
         in_channels (int): Image channels. Defaults to 3.
         loss_name (str): Key of the loss in the returned dict. Defaults to ``'loss_rec'``.
+        loss_weight (float): Weight of the loss (MR-MAE: 0.5). Defaults to 1.0.
     """
 
     def __init__(self,
@@ -28,10 +30,14 @@ class PixelReconstructionHead(MAEPretrainHead):
                  norm_pix: bool = False,
                  patch_size: int = 16,
                  in_channels: int = 3,
-                 loss_name: str = 'loss_rec') -> None:
+                 loss_name: str = 'loss_rec',
+                 loss_weight: float = 1.0) -> None:
         super().__init__(loss=loss, norm_pix=norm_pix, patch_size=patch_size,
                          in_channels=in_channels)
+        require(isinstance(loss_weight, (int, float)) and loss_weight >= 0, 'head.loss_weight',
+                loss_weight, 'a float >= 0')
         self.loss_name = loss_name
+        self.loss_weight = float(loss_weight)
 
     def loss(self, pred: torch.Tensor, target: torch.Tensor,
              mask: torch.Tensor) -> Dict[str, torch.Tensor]:
@@ -45,7 +51,7 @@ class PixelReconstructionHead(MAEPretrainHead):
         Returns:
             dict[str, Tensor]: ``{loss_name: scalar}``.
         """
-        return {self.loss_name: super().loss(pred.float(), target.float(), mask)}
+        return {self.loss_name: self.loss_weight * super().loss(pred.float(), target.float(), mask)}
 
     def to_pixels(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """Predicted patches as images in the target's (data-preprocessor) space.

@@ -15,6 +15,9 @@ class BaseMasker(nn.Module):
         mask_ratio (float): Fraction of patches masked, in (0, 1).
     """
 
+    #: Whether ``forward`` needs a teacher's (B, L) ``saliency`` (focused masking).
+    needs_saliency = False
+
     def __init__(self, mask_ratio: float) -> None:
         super().__init__()
         require(

@@ -4,5 +4,6 @@ from .imae import IMAE
 from .mae import MAE
 from .maskfeat import MaskFeat
 from .mixedae import MixedAE
+from .mrmae import MRMAE
 
-__all__ = ['BasePretrainer', 'MAE', 'MaskFeat', 'IMAE', 'MixedAE']
+__all__ = ['BasePretrainer', 'MAE', 'MaskFeat', 'IMAE', 'MixedAE', 'MRMAE']

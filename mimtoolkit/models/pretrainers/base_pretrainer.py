@@ -5,6 +5,7 @@ import torch.nn as nn
 from mmpretrain.models.selfsup import BaseSelfSupervisor
 from mmpretrain.structures import DataSample
 
+from mimtoolkit.models.targets import BaseFrozenTeacher
 from mimtoolkit.registry import MODELS
 from mimtoolkit.utils import ConfigError, require
 
@@ -71,16 +72,29 @@ class BasePretrainer(BaseSelfSupervisor):
         require(hasattr(self.backbone, 'encode'), 'model.backbone.type',
                 type(self.backbone).__name__, 'a MIM encoder with encode() (e.g. MIMViT)')
 
-    def mask(self, inputs):
+    def connect_teachers(self) -> None:
+        """Hand the data preprocessor's mean/std to every frozen teacher (to re-normalise)."""
+        pre = self.data_preprocessor
+        if not getattr(pre, '_enable_normalize', False):
+            return
+        for module in self.modules():
+            if isinstance(module, BaseFrozenTeacher):
+                module.adopt_input_normalization(pre.mean, pre.std)
+
+    def mask(self, inputs, saliency=None):
         """Mask a batch of images on the backbone's patch grid.
 
         Args:
             inputs (Tensor): (B, C, H, W).
+            saliency (Tensor, optional): (B, L) a teacher's saliency, for a
+                masker that ``needs_saliency``.
 
         Returns:
             MaskInfo: The batch's mask.
         """
         grid = self.backbone.patch_grid(inputs.shape[-2:])
+        if getattr(self.masker, 'needs_saliency', False):
+            return self.masker(inputs.shape[0], grid, inputs.device, saliency=saliency)
         return self.masker(inputs.shape[0], grid, inputs.device)
 
     def loss(self, inputs, data_samples: List[DataSample]) -> Dict:

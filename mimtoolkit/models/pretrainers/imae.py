@@ -104,6 +104,7 @@ class IMAE(MAE):
                     'model.distill_head.in_channels', self.distill_head.in_channels,
                     f'{self.disentangle.out_channels} (the disentangled feature width; set it '
                     'to add a projection to the teacher width)')
+        self.connect_teachers()
 
     def encode_mixed(self, mix: PixelMixInfo) -> Tuple[EncoderOutput, Tuple[torch.Tensor, ...]]:
         """Mask and encode the mixed images, then disentangle.

@@ -24,12 +24,22 @@ class MAE(BasePretrainer):
         **kwargs: See :class:`BasePretrainer`.
     """
 
-    def __init__(self, backbone, neck, head, masker=dict(type='RandomMasker', mask_ratio=0.75),
-                 **kwargs) -> None:
+    #: Whether the pixel decoder (``neck``) and ``head`` are required.
+    needs_decoder = True
+
+    def __init__(self, backbone, neck=None, head=None,
+                 masker=dict(type='RandomMasker', mask_ratio=0.75), **kwargs) -> None:
         super().__init__(backbone=backbone, neck=neck, head=head, masker=masker, **kwargs)
         bb = self.backbone
         require(not getattr(bb, 'use_mask_token', False), 'model.backbone.use_mask_token', True,
                 'False for MAE (its decoder takes the visible tokens only)')
+        require((self.neck is None) == (self.head is None), 'model.neck/head',
+                (type(self.neck).__name__, type(self.head).__name__),
+                'both set (pixel decoder and its head) or both None')
+        if self.neck is None:
+            require(not self.needs_decoder, 'model.neck', None,
+                    f'a pixel decoder (e.g. MAEPretrainDecoder) for {type(self).__name__}')
+            return
         num_patches = bb.patch_resolution[0] * bb.patch_resolution[1]
         require(self.neck.num_patches == num_patches, 'model.neck.num_patches',
                 self.neck.num_patches, f'{num_patches} (the backbone\'s patch count)')

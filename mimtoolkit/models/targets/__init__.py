@@ -2,5 +2,8 @@
 from .base_frozen_teacher import BaseFrozenTeacher
 from .frozen_vit_teacher import FrozenViTTeacher
 from .patch_hog_generator import PatchHOGGenerator
+from .timm_vit_teacher import CLIPTeacher, DINOTeacher, TimmViTTeacher
 
-__all__ = ['PatchHOGGenerator', 'BaseFrozenTeacher', 'FrozenViTTeacher']
+__all__ = ['PatchHOGGenerator', 'BaseFrozenTeacher', 'FrozenViTTeacher', 'TimmViTTeacher', 'CLIPTeacher',
+    'DINOTeacher'
+]

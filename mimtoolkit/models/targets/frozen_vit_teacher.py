@@ -1,10 +1,11 @@
-"""A frozen MIMViT encoder as a feature teacher (i-MAE's MAE teacher)."""
-from typing import Optional
+"""A frozen MIMViT encoder as a feature teacher (i-MAE's MAE teacher, MR-MAE offline)."""
+from typing import Optional, Sequence
 
 import torch
 
 from mimtoolkit.registry import MODELS, register_part
-from mimtoolkit.structures import EncoderOutput, MaskInfo
+from mimtoolkit.evaluation.attention_maps import encode_with_cls_attention
+from mimtoolkit.structures import EncoderOutput, MaskInfo, TeacherFeatures
 from mimtoolkit.utils import (ConfigError, is_timm_vit, load_matching_state_dict,
                               load_state_dict_file, timm_vit_to_mmpretrain)
 from .base_frozen_teacher import BaseFrozenTeacher
@@ -31,10 +32,15 @@ class FrozenViTTeacher(BaseFrozenTeacher):
         checkpoint (str): Path of the weights file.
         prefix (str): Key prefix of the encoder in the checkpoint.
             Defaults to ``'backbone.'``.
+        mean (Sequence[float], optional): The teacher's input mean (0-255);
+            None (default): the student's normalisation.
+        std (Sequence[float], optional): The teacher's input std (0-255).
     """
 
-    def __init__(self, encoder: dict, checkpoint: str, prefix: str = 'backbone.') -> None:
-        super().__init__()
+    def __init__(self, encoder: dict, checkpoint: str, prefix: str = 'backbone.',
+                 mean: Optional[Sequence[float]] = None,
+                 std: Optional[Sequence[float]] = None) -> None:
+        super().__init__(mean=mean, std=std)
         self.encoder = MODELS.build(encoder)
         self.checkpoint = checkpoint
         self.prefix = prefix
@@ -45,6 +51,11 @@ class FrozenViTTeacher(BaseFrozenTeacher):
     def embed_dims(self) -> int:
         """int: Width of the teacher's features."""
         return self.encoder.embed_dims
+
+    @property
+    def patch_size(self) -> int:
+        """int: The encoder's patch size."""
+        return self.encoder.patch_size
 
     def load_weights(self) -> None:
         """Load the encoder from ``checkpoint`` (see the class docstring for formats)."""
@@ -63,11 +74,24 @@ class FrozenViTTeacher(BaseFrozenTeacher):
         """Encode without gradient.
 
         Args:
-            images (Tensor): (B, C, H, W) normalised as the student's inputs.
+            images (Tensor): (B, C, H, W) normalised as the student's inputs,
+                on the student's patch grid.
             mask_info (MaskInfo, optional): The student's mask (visible tokens
                 only), or None for all patches.
 
         Returns:
             EncoderOutput: Final-normed tokens (B, 1 + N, C_teacher).
         """
-        return self.encoder.encode(images, mask_info)
+        return self.encoder.encode(self.renormalize(images), mask_info)
+
+    def encode_clean(self, images: torch.Tensor) -> TeacherFeatures:
+        """Final-normed patch tokens and the last layer's [CLS] attention.
+
+        Args:
+            images (Tensor): (B, C, H, W) teacher-normalised, on the student's grid.
+
+        Returns:
+            TeacherFeatures: (B, L, C_teacher) tokens and (B, L) attention.
+        """
+        encoded, attention = encode_with_cls_attention(self.encoder, images)
+        return TeacherFeatures(patch_tokens=encoded.patch_tokens, cls_attention=attention)
