@@ -1,5 +1,6 @@
 """Shipped configs resolve and build; full-scale recipes keep the papers' numbers."""
 import glob
+import inspect
 import os.path as osp
 
 import pytest
@@ -23,13 +24,33 @@ def test_there_are_configs():
 BENCHMARKS = sorted(glob.glob(osp.join(REPO, 'configs', '*', 'benchmarks', '*.py')))
 
 
+def teacher_head(cfg):
+    """The config's head that holds a frozen teacher, or None."""
+    return cfg.model.get('distill_head') or cfg.model.get('mimic_head')
+
+
+_TIMM_TEACHERS = {}
+
+
 def teacher_checkpoint_for(cfg, tmp_path) -> str:
     """Write random weights of the right shapes for the config's teacher and point to them."""
+    import timm
     from mimtoolkit.models.pretrainers.imae import teacher_like_student
-    teacher = cfg.model.distill_head.teacher
-    encoder = MODELS.build(
-        teacher_like_student(cfg.model.distill_head, cfg.model.backbone)['teacher']['encoder'])
+    from mimtoolkit.models.targets import TimmViTTeacher
+    teacher = teacher_head(cfg).teacher
     path = str(tmp_path / 'teacher.pth')
+    teacher_cls = MODELS.get(teacher.type)
+    if issubclass(teacher_cls, TimmViTTeacher):
+        name = teacher.get('model_name') or inspect.signature(teacher_cls).parameters[
+            'model_name'].default
+        if name not in _TIMM_TEACHERS:  # one file per architecture and session
+            _TIMM_TEACHERS[name] = str(tmp_path / f'{name}.pth')
+            model = timm.create_model(name, pretrained=False, num_classes=0)
+            torch.save(model.state_dict(), _TIMM_TEACHERS[name])
+        teacher.checkpoint = _TIMM_TEACHERS[name]
+        return teacher.checkpoint
+    encoder = MODELS.build(
+        teacher_like_student(teacher_head(cfg), cfg.model.backbone)['teacher']['encoder'])
     torch.save({'state_dict': {f'backbone.{k}': v for k, v in encoder.state_dict().items()}}, path)
     teacher.checkpoint = path
     return path
@@ -39,8 +60,8 @@ def teacher_checkpoint_for(cfg, tmp_path) -> str:
 def test_config_builds_its_model(path, tmp_path):
     cfg = Config.fromfile(path)
     assert cfg.default_scope == 'mimtoolkit'
-    if cfg.model.get('distill_head'):
-        cfg.model.distill_head.teacher.checkpoint = str(tmp_path / 'absent.pth')
+    if teacher_head(cfg):
+        teacher_head(cfg).teacher.checkpoint = str(tmp_path / 'absent.pth')
         with pytest.raises(ConfigError, match='teacher.checkpoint=.* expected an existing'):
             MODELS.build(cfg.model)
         teacher_checkpoint_for(cfg, tmp_path)
@@ -112,7 +133,7 @@ def test_model_index_lists_every_method_config():
         meta = yaml.safe_load(open(osp.join(REPO, metafile)))
         listed |= {m['Config'] for m in meta['Models']}
     assert all(osp.isfile(osp.join(REPO, c)) for c in listed)
-    for method in ('mae', 'maskfeat', 'imae', 'mixedae'):
+    for method in ('mae', 'maskfeat', 'imae', 'mixedae', 'mrmae'):
         configs = glob.glob(osp.join(REPO, 'configs', method, '*.py'))
         assert {osp.relpath(c, REPO) for c in configs} <= listed, method
 

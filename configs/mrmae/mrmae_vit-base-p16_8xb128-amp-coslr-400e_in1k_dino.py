@@ -1,0 +1,5 @@
+# MR-MAE ViT-B/16 with a DINO ViT-B/16 teacher (the paper's DINO variant), same recipe.
+# Teacher weights: the official dino_vitbase16_pretrain.pth on local disk.
+_base_ = ['./mrmae_vit-base-p16_8xb128-amp-coslr-400e_in1k.py']
+model = dict(mimic_head=dict(teacher=dict(
+    _delete_=True, type='DINOTeacher', checkpoint='checkpoints/dino_vitbase16_pretrain.pth')))
