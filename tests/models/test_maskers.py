@@ -71,3 +71,50 @@ def test_ratio_that_leaves_nothing_visible_is_a_clear_error():
     masker = MODELS.build(dict(type='RandomMasker', mask_ratio=0.99))
     with pytest.raises(ConfigError, match='at least one of the 16 patches visible'):
         masker(1, (4, 4), 'cpu')
+
+
+def _focused(**kwargs):
+    return MODELS.build(dict(type='FocusedMasker', **kwargs))
+
+
+def test_focused_masker_keeps_exactly_the_top_saliency_patches_visible():
+    saliency = torch.rand(3, 64)
+    info = _focused(mask_ratio=0.75, focus_ratio=1.0)(3, (8, 8), 'cpu', saliency=saliency)
+    top = saliency.topk(16, dim=1).indices
+    for row in range(3):
+        assert set(info.ids_keep[row].tolist()) == set(top[row].tolist())
+        assert set(torch.nonzero(info.mask[row] == 0).flatten().tolist()) == set(
+            top[row].tolist())
+
+
+def test_focused_masker_fills_the_rest_of_the_visible_count_at_random():
+    saliency = torch.rand(4, 64)
+    masker = _focused(mask_ratio=0.75, focus_ratio=0.5)
+    info = masker(4, (8, 8), 'cpu', saliency=saliency)
+    assert masker.num_focused(64) == 8 and info.num_visible == 16
+    assert torch.all(info.mask.sum(1) == 48)
+    top = saliency.topk(8, dim=1).indices
+    assert torch.equal(info.ids_keep[:, :8].sort(1).values, top.sort(1).values)
+    others = [set(info.ids_keep[r, 8:].tolist()) for r in range(4)]
+    assert all(not (o & set(top[r].tolist())) for r, o in enumerate(others))
+    again = masker(4, (8, 8), 'cpu', saliency=saliency)
+    assert not torch.equal(again.ids_keep[:, 8:], info.ids_keep[:, 8:])  # random part varies
+
+
+def test_focused_masker_samples_in_proportion_to_saliency():
+    saliency = torch.full((2000, 16), 1e-9)
+    saliency[:, 3] = 1.0  # all the mass on one patch: always drawn first
+    saliency[:, 7] = 1.0
+    info = _focused(mask_ratio=0.75, focus_ratio=0.5, mode='sample')(
+        2000, (4, 4), 'cpu', saliency=saliency)  # 4 visible, 2 by saliency
+    assert torch.all(info.mask[:, 3] == 0) and torch.all(info.mask[:, 7] == 0)
+    assert torch.all(info.mask.sum(1) == 12)
+
+
+def test_focused_masker_without_saliency_is_a_clear_error():
+    with pytest.raises(ConfigError, match='saliency=None is invalid: .*teacher'):
+        _focused()(2, (4, 4), 'cpu')
+    with pytest.raises(ConfigError, match="masker.mode='max'"):
+        _focused(mode='max')
+    with pytest.raises(ConfigError, match='masker.focus_ratio=1.5'):
+        _focused(focus_ratio=1.5)
