@@ -1,6 +1,5 @@
 """Shipped configs resolve and build; full-scale recipes keep the papers' numbers."""
 import glob
-import inspect
 import os.path as osp
 
 import pytest
@@ -29,31 +28,19 @@ def teacher_head(cfg):
     return cfg.model.get('distill_head') or cfg.model.get('mimic_head')
 
 
-_TIMM_TEACHERS = {}
+_STAND_INS = {}  # one file per teacher architecture and session (ViT-B files are 350 MB)
 
 
 def teacher_checkpoint_for(cfg, tmp_path) -> str:
     """Write random weights of the right shapes for the config's teacher and point to them."""
-    import timm
-    from mimtoolkit.models.pretrainers.imae import teacher_like_student
-    from mimtoolkit.models.targets import TimmViTTeacher
-    teacher = teacher_head(cfg).teacher
-    path = str(tmp_path / 'teacher.pth')
-    teacher_cls = MODELS.get(teacher.type)
-    if issubclass(teacher_cls, TimmViTTeacher):
-        name = teacher.get('model_name') or inspect.signature(teacher_cls).parameters[
-            'model_name'].default
-        if name not in _TIMM_TEACHERS:  # one file per architecture and session
-            _TIMM_TEACHERS[name] = str(tmp_path / f'{name}.pth')
-            model = timm.create_model(name, pretrained=False, num_classes=0)
-            torch.save(model.state_dict(), _TIMM_TEACHERS[name])
-        teacher.checkpoint = _TIMM_TEACHERS[name]
-        return teacher.checkpoint
-    encoder = MODELS.build(
-        teacher_like_student(teacher_head(cfg), cfg.model.backbone)['teacher']['encoder'])
-    torch.save({'state_dict': {f'backbone.{k}': v for k, v in encoder.state_dict().items()}}, path)
-    teacher.checkpoint = path
-    return path
+    from mimtoolkit.models.targets import save_stand_in_teacher
+    head = teacher_head(cfg)
+    key = repr((dict(head.teacher, checkpoint=None), cfg.model.backbone))
+    if key not in _STAND_INS:
+        _STAND_INS[key] = save_stand_in_teacher(head, cfg.model.backbone,
+                                                str(tmp_path / 'teacher.pth'))
+    head.teacher.checkpoint = _STAND_INS[key]
+    return head.teacher.checkpoint
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)

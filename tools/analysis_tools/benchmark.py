@@ -256,7 +256,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--profile', action='store_true',
                         help='attention: print the top operators of the first layer')
     parser.add_argument('--teacher-from-init', action='store_true',
-                        help="give CONFIG's frozen teacher (model.distill_head.teacher) freshly "
+                        help="give CONFIG's frozen teacher (distill_head or mimic_head) freshly "
                         'initialised weights instead of its checkpoint (timing needs no trained '
                         'teacher)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
@@ -264,22 +264,22 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def teacher_head_key(cfg: Config) -> str:
+    """The model key of the config's head with a frozen teacher."""
+    from mimtoolkit.utils import require
+    keys = [k for k in ('distill_head', 'mimic_head') if (cfg.model.get(k) or {}).get('teacher')]
+    require(bool(keys), '--teacher-from-init', True,
+            'a config with model.distill_head.teacher or model.mimic_head.teacher')
+    return keys[0]
+
+
 def teacher_from_init(cfg: Config, path: str) -> str:
-    """Save a freshly initialised copy of the config's teacher encoder; return its path."""
+    """Save freshly initialised weights of the config's teacher; return its path."""
     from mmengine.registry import init_default_scope
 
-    from mimtoolkit.models.pretrainers.imae import teacher_like_student
-    from mimtoolkit.registry import MODELS
-    from mimtoolkit.utils import require
-    head = cfg.model.get('distill_head') or {}
-    require(head.get('teacher') is not None, '--teacher-from-init', True,
-            'a config with model.distill_head.teacher')
+    from mimtoolkit.models.targets import save_stand_in_teacher
     init_default_scope('mimtoolkit')
-    encoder = MODELS.build(teacher_like_student(head, cfg.model.backbone)['teacher']['encoder'])
-    encoder.init_weights()
-    torch.save({'state_dict': {f'backbone.{k}': v for k, v in encoder.state_dict().items()}},
-               path)
-    return path
+    return save_stand_in_teacher(cfg.model[teacher_head_key(cfg)], cfg.model.backbone, path)
 
 
 def main(argv=None) -> None:
@@ -291,7 +291,7 @@ def main(argv=None) -> None:
     if args.teacher_from_init:
         path = teacher_from_init(cfg, osp.join(tempfile.mkdtemp(), 'teacher.pth'))
         args.cfg_options = dict(args.cfg_options or {}, **{
-            'model.distill_head.teacher.checkpoint': path})
+            f'model.{teacher_head_key(cfg)}.teacher.checkpoint': path})
         cfg.merge_from_dict(args.cfg_options)
     batch_size = args.batch_size or cfg.train_dataloader.batch_size
     specs = [(args.config, args.amp)] + ([(args.vs, args.vs_amp)] if args.vs else [])

@@ -2,8 +2,9 @@
 from .base_frozen_teacher import BaseFrozenTeacher
 from .frozen_vit_teacher import FrozenViTTeacher
 from .patch_hog_generator import PatchHOGGenerator
+from .teacher_stand_in import save_stand_in_teacher
 from .timm_vit_teacher import CLIPTeacher, DINOTeacher, TimmViTTeacher
 
 __all__ = ['PatchHOGGenerator', 'BaseFrozenTeacher', 'FrozenViTTeacher', 'TimmViTTeacher', 'CLIPTeacher',
-    'DINOTeacher'
+    'DINOTeacher', 'save_stand_in_teacher'
 ]
