@@ -89,13 +89,14 @@ def test_focused_masking_keeps_the_teachers_most_attended_patches(dino_path):
     assert torch.equal(mask['out'].ids_keep.sort(1).values, top)
 
 
+def three_layer_vit(**kwargs):
+    arch = dict(embed_dims=32, num_layers=3, num_heads=2, feedforward_channels=64)
+    return MODELS.build(dict(type='MIMViT', arch=arch, img_size=32, patch_size=8, **kwargs))
+
+
 def test_fusion_sums_the_chosen_layers_before_the_final_norm():
-    bb = MODELS.build(dict(type='MIMViT', arch=dict(embed_dims=32, num_layers=3, num_heads=2,
-                                                   feedforward_channels=64),
-                           img_size=32, patch_size=8, fusion_layers=[0, 2]))
-    plain = MODELS.build(dict(type='MIMViT', arch=dict(embed_dims=32, num_layers=3, num_heads=2,
-                                                      feedforward_channels=64),
-                              img_size=32, patch_size=8))
+    bb = three_layer_vit(fusion_layers=[0, 2])
+    plain = three_layer_vit()
     plain.load_state_dict(bb.state_dict())
     x = torch.randn(2, 3, 32, 32)
     info = MODELS.build(dict(type='RandomMasker'))(2, (4, 4), 'cpu')
@@ -106,9 +107,7 @@ def test_fusion_sums_the_chosen_layers_before_the_final_norm():
     assert not torch.allclose(fused, bb.ln1(sum(ref.hidden_states.values())), atol=1e-3)
     for bad in ([0, 1], [2, 2], [5, 2]):
         with pytest.raises(ConfigError, match='backbone.fusion_layers'):
-            MODELS.build(dict(type='MIMViT', arch=dict(embed_dims=32, num_layers=3, num_heads=2,
-                                                      feedforward_channels=64),
-                              img_size=32, patch_size=8, fusion_layers=bad))
+            three_layer_vit(fusion_layers=bad)
 
 
 def test_semantic_conflict_puts_both_targets_on_the_decoder_output(dino_path):

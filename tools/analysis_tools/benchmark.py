@@ -150,8 +150,8 @@ def peak_memory_mb(spec, args, batch_size, amp, stepper, steps) -> float:
         return (torch.cuda.max_memory_allocated() - base) / 2**20
     ctx = mp.get_context('spawn')
     queue = ctx.Queue()
-    proc = ctx.Process(target=_peak_rss_worker, args=(spec, args.config, args.cfg_options,
-                                                       batch_size, amp, steps, queue))
+    proc = ctx.Process(target=_peak_rss_worker,
+                       args=(spec, args.config, args.cfg_options, batch_size, amp, steps, queue))
     proc.start()
     result = queue.get()
     proc.join()

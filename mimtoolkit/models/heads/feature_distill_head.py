@@ -114,4 +114,3 @@ class FeatureDistillHead(BaseModule):
         target = self.targets(images, mask_info, features)
         pred = self.proj(student)
         return {self.loss_name: self.loss_weight * F.mse_loss(pred.float(), target.float())}
-

@@ -5,6 +5,7 @@ from .patch_hog_generator import PatchHOGGenerator
 from .teacher_stand_in import save_stand_in_teacher
 from .timm_vit_teacher import CLIPTeacher, DINOTeacher, TimmViTTeacher
 
-__all__ = ['PatchHOGGenerator', 'BaseFrozenTeacher', 'FrozenViTTeacher', 'TimmViTTeacher', 'CLIPTeacher',
+__all__ = [
+    'PatchHOGGenerator', 'BaseFrozenTeacher', 'FrozenViTTeacher', 'TimmViTTeacher', 'CLIPTeacher',
     'DINOTeacher', 'save_stand_in_teacher'
 ]
