@@ -147,3 +147,24 @@ def test_mixedae_full_scale_recipe():
         long = Config.fromfile(osp.join(
             REPO, f'configs/mixedae/mixedae_vit-base-p16_8xb512-amp-coslr-{epochs}e_in1k.py'))
         assert long.param_scheduler[1].end == long.train_cfg.max_epochs == epochs
+
+
+def test_mrmae_fine_tune_recipe_decays_the_lr_layer_by_layer():
+    from mmengine.optim import build_optim_wrapper
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/mrmae/benchmarks/vit-base-p16_8xb128-coslr-100e-ft_in1k.py'))
+    assert (cfg.train_cfg.max_epochs, cfg.param_scheduler[0].end) == (100, 5)
+    assert cfg.model.backbone.drop_path_rate == 0.2
+    cfg.model.backbone.init_cfg = None
+    model = MODELS.build(cfg.model)
+    wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    lr_of = {}
+    for group in wrapper.optimizer.param_groups:
+        for param in group['params']:
+            lr_of[id(param)] = group['lr']
+    names = dict(model.named_parameters())
+    layer_lr = [lr_of[id(names[f'backbone.layers.{i}.attn.qkv.weight'])] for i in range(12)]
+    assert all(a < b for a, b in zip(layer_lr, layer_lr[1:]))  # deeper layers learn faster
+    assert layer_lr[11] == pytest.approx(3e-4 * 0.6)  # the head gets 3e-4, the last layer x0.6
+    assert lr_of[id(names['backbone.patch_embed.projection.weight'])] == pytest.approx(
+        3e-4 * 0.6**13)
