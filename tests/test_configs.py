@@ -168,3 +168,17 @@ def test_mrmae_fine_tune_recipe_decays_the_lr_layer_by_layer():
     assert layer_lr[11] == pytest.approx(3e-4 * 0.6)  # the head gets 3e-4, the last layer x0.6
     assert lr_of[id(names['backbone.patch_embed.projection.weight'])] == pytest.approx(
         3e-4 * 0.6**13)
+
+
+def test_mrmae_full_scale_recipe():
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/mrmae/mrmae_vit-base-p16_8xb128-amp-coslr-400e_in1k.py'))
+    assert cfg.train_dataloader.batch_size * 8 == 1024
+    assert cfg.optim_wrapper.optimizer.lr == pytest.approx(1.5e-4 * 1024 / 256)
+    assert (cfg.optim_wrapper.optimizer.weight_decay, cfg.train_cfg.max_epochs) == (0.05, 400)
+    warmup, cosine = cfg.param_scheduler
+    assert (warmup.end, cosine.end) == (80, 400)
+    model = cfg.model
+    assert model.masker.mask_ratio == 0.75 and model.neck.decoder_depth == 8
+    assert (model.head.loss_weight, model.mimic_head.loss_weight) == (0.5, 0.5)
+    assert model.mimic_head.teacher.type == 'CLIPTeacher'
