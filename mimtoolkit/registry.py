@@ -52,8 +52,8 @@ VISBACKENDS = _child(mmpretrain_registry.VISBACKENDS, 'vis_backend')
 WEIGHT_INITIALIZERS = _child(mmpretrain_registry.WEIGHT_INITIALIZERS, 'weight initializer')
 
 #: The kinds of model part a config can combine (DESIGN.md §1).
-PART_KINDS = ('pretrainer', 'backbone', 'attention', 'mixer', 'masker', 'neck', 'head', 'loss',
-              'target')
+PART_KINDS = ('pretrainer', 'backbone', 'attention', 'block', 'mixer', 'masker', 'neck', 'head',
+              'loss', 'target')
 
 _PARTS: Dict[str, Dict[str, Type]] = {kind: {} for kind in PART_KINDS}
 

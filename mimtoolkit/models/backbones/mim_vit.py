@@ -5,7 +5,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 from mmpretrain.models import VisionTransformer
-from mmpretrain.models.utils import build_2d_sincos_position_embedding, resize_pos_embed
+from mmpretrain.models.utils import (build_2d_sincos_position_embedding, build_norm_layer,
+                                     resize_pos_embed)
 
 from mimtoolkit.registry import MODELS, register_part
 from mimtoolkit.structures import EncoderOutput, MaskInfo
@@ -62,6 +63,16 @@ class MIMViT(VisionTransformer):
             layer must be one of them (the layers after the deepest one
             would run for nothing). Defaults to None (the last layer alone).
             The unmasked ``forward`` for transfer is unchanged.
+        num_proxy_tokens (int): SemanticMIM's [PROXY] tokens N (0: none). The
+            [CLS] token becomes the first proxy and N - 1 more are learned
+            (``proxy_tokens``, initialised like [CLS]); proxies have no
+            position embedding. Downstream, the first proxy serves as [CLS].
+        proxy_block (dict, optional): With proxies, the registered ``'block'``
+            part of the reconstruction branch (b), one per layer
+            (``mask_layers.N``, plus ``mask_norm``): in pretraining the layers
+            see [PROXY] + visible [IMG] only and the [MASK] tokens cross-
+            attend to [PROXY] + [MASK] (see :meth:`encode`). None: no branch
+            (the transferred backbone). Defaults to ``dict(type='ProxyBlock')``.
         out_type (str): Output of the unmasked path: ``'raw'``, ``'cls_token'``,
             ``'featmap'`` or ``'avg_featmap'``. Defaults to ``'raw'``.
         **kwargs: The other ``VisionTransformer`` arguments (``out_indices``,
@@ -85,6 +96,8 @@ class MIMViT(VisionTransformer):
                  num_segments: int = 0,
                  attn_cfgs: Optional[Union[dict, List[dict]]] = None,
                  fusion_layers: Optional[Sequence[int]] = None,
+                 num_proxy_tokens: int = 0,
+                 proxy_block: Optional[dict] = dict(type='ProxyBlock'),
                  out_type: str = 'raw',
                  norm_cfg: dict = dict(type='LN', eps=1e-6),
                  drop_rate: float = 0.,
@@ -128,6 +141,47 @@ class MIMViT(VisionTransformer):
         self._replace_attention(attn_cfgs, drop_rate, drop_path_rate, qkv_bias,
                                 layer_scale_init_value)
         self.fusion_layers = self._check_fusion_layers(fusion_layers)
+        self._add_proxies(num_proxy_tokens, proxy_block, drop_rate, drop_path_rate, qkv_bias,
+                          layer_scale_init_value, norm_cfg)
+        if self.frozen_stages > 0:  # again, now that the proxies exist
+            self._freeze_stages()
+
+    def _add_proxies(self, num_proxy_tokens, proxy_block, drop_rate, drop_path_rate, qkv_bias,
+                     layer_scale_init_value, norm_cfg) -> None:
+        """[PROXY] tokens and, for pretraining, the [MASK] branch's layers."""
+        require(isinstance(num_proxy_tokens, int) and num_proxy_tokens >= 0,
+                'backbone.num_proxy_tokens', num_proxy_tokens, 'an int >= 0 (0: no proxies)')
+        self.num_proxy_tokens = num_proxy_tokens
+        self.with_proxy_branch = bool(num_proxy_tokens) and proxy_block is not None
+        if num_proxy_tokens > 1:
+            self.proxy_tokens = nn.Parameter(torch.zeros(1, num_proxy_tokens - 1, self.embed_dims))
+        if not self.with_proxy_branch:
+            return
+        if not self.use_mask_token:
+            self.mask_token = nn.Parameter(torch.zeros(1, 1, self.embed_dims))
+        dpr = np.linspace(0, drop_path_rate, self.num_layers)
+        self.mask_layers = nn.ModuleList(
+            MODELS.build(dict(
+                dict(embed_dims=self.embed_dims, num_heads=self.arch_settings['num_heads'],
+                     feedforward_channels=self.arch_settings['feedforward_channels'],
+                     drop_rate=drop_rate, drop_path_rate=float(dpr[i]), qkv_bias=qkv_bias,
+                     layer_scale_init_value=layer_scale_init_value, norm_cfg=norm_cfg),
+                **proxy_block)) for i in range(self.num_layers))
+        self.mask_norm = build_norm_layer(norm_cfg, self.embed_dims)
+
+    @property
+    def num_leading_tokens(self) -> int:
+        """int: Tokens before the patch tokens: [CLS], or the N proxies."""
+        return self.num_proxy_tokens or self.num_extra_tokens
+
+    def _leading_tokens(self, batch_size: int, pos_embed: torch.Tensor) -> torch.Tensor:
+        """(B, 1 or N, C): [CLS] + its position embedding, or the proxies (no position)."""
+        if not self.num_proxy_tokens:
+            return (self.cls_token + pos_embed[:, :1]).expand(batch_size, -1, -1)
+        tokens = self.cls_token
+        if self.num_proxy_tokens > 1:
+            tokens = torch.cat([tokens, self.proxy_tokens], dim=1)
+        return tokens.expand(batch_size, -1, -1)
 
     def _check_fusion_layers(self, fusion_layers: Optional[Sequence[int]]) -> Tuple[int, ...]:
         if fusion_layers is None:
@@ -190,6 +244,10 @@ class MIMViT(VisionTransformer):
             nn.init.trunc_normal_(self.mask_token, std=.02)
         if self.num_segments:
             nn.init.trunc_normal_(self.segment_embed, std=.02)
+        if self.num_proxy_tokens > 1:
+            nn.init.normal_(self.proxy_tokens, std=.02)
+        if self.with_proxy_branch and not self.use_mask_token:
+            nn.init.trunc_normal_(self.mask_token, std=.02)
 
     def patch_grid(self, img_hw: Sequence[int]) -> Tuple[int, int]:
         """The patch grid (h, w) of an input of spatial size ``img_hw``."""
@@ -237,23 +295,30 @@ class MIMViT(VisionTransformer):
         B = x.shape[0]
         pos_embed = resize_pos_embed(self.pos_embed, self.patch_resolution, hw,
                                      self.interpolate_mode, self.num_extra_tokens)
-        if mask_info is not None and self.use_mask_token:
+        patch_pos = pos_embed[:, self.num_extra_tokens:]
+        branch = mask_info is not None and self.with_proxy_branch
+        if mask_info is not None and self.use_mask_token and not branch:
             w = mask_info.mask.unsqueeze(-1).to(x.dtype)
             x = x * (1 - w) + self.mask_token.to(x.dtype) * w
-        x = x + pos_embed[:, self.num_extra_tokens:]
+        x = x + patch_pos
         if segments is not None:
             require(self.num_segments > 0, 'backbone.num_segments', self.num_segments,
                     'the number of source slots (> 0) to add segment embeddings')
             x = x + self.segment_embed[0, segments].to(x.dtype)
-        if mask_info is not None and not self.use_mask_token:
+        masks = None
+        if branch:  # [MASK] = mask token + position embedding at the masked patches
+            masks = mask_info.gather_masked((self.mask_token + patch_pos).expand(B, -1, -1))
+        if mask_info is not None and (branch or not self.use_mask_token):
             x = mask_info.gather_visible(x)
-        cls_token = (self.cls_token + pos_embed[:, :1]).expand(B, -1, -1)
-        x = torch.cat((cls_token, x), dim=1)
+        lead = self.num_leading_tokens
+        x = torch.cat((self._leading_tokens(B, pos_embed), x), dim=1)
         x = self.pre_norm(self.drop_after_pos(x))
 
         hidden_states, fused = {}, None
         for i, layer in enumerate(self.layers):
-            x = layer(x)
+            x = layer(x)  # (a): [CLS/PROXY] + [IMG] only
+            if masks is not None:  # (b): [MASK] queries [PROXY] + [MASK]
+                masks = self.mask_layers[i](x[:, :lead], masks)
             if i in return_layers:
                 hidden_states[i] = x
             if i in self.fusion_layers:
@@ -262,8 +327,12 @@ class MIMViT(VisionTransformer):
             x = fused
         if self.final_norm:
             x = self.ln1(x)
+        if masks is not None:  # every patch in raster order: visible from (a), masked from (b)
+            patches = torch.cat([x[:, lead:], self.mask_norm(masks)], dim=1)
+            index = mask_info.ids_restore.unsqueeze(-1).expand(-1, -1, x.shape[-1])
+            x = torch.cat([x[:, :lead], torch.gather(patches, 1, index)], dim=1)
         return EncoderOutput(tokens=x, mask_info=mask_info, hidden_states=hidden_states,
-                             num_extra_tokens=self.num_extra_tokens)
+                             num_extra_tokens=lead)
 
     def forward(self, x: torch.Tensor, mask_info: Optional[MaskInfo] = None):
         """Masked pretraining path, or mmpretrain's path for transfer.
@@ -273,12 +342,31 @@ class MIMViT(VisionTransformer):
             mask_info (MaskInfo, optional): Given: :meth:`encode`. None: the
                 tuple of ``out_indices`` features, shaped by ``out_type``.
         """
-        if mask_info is None:
+        if mask_info is not None:
+            return self.encode(x, mask_info)
+        if not self.num_proxy_tokens:
             return super().forward(x)
-        return self.encode(x, mask_info)
+        # with proxies: mmpretrain's output formats, the first proxy in the [CLS] slot
+        x, hw = self.patch_embed(x)
+        encoded = self.encode_patches(x, hw, return_layers=self.out_indices)
+        lead, outs = self.num_proxy_tokens, []
+        for i in self.out_indices:
+            tokens = encoded.hidden_states[i]
+            if i == self.num_layers - 1 and self.final_norm:
+                tokens = self.ln1(tokens)
+            outs.append(self._format_output(torch.cat([tokens[:, :1], tokens[:, lead:]], 1), hw))
+        return tuple(outs)
 
     def get_layer_depth(self, param_name: str, prefix: str = ''):
         """Layer depth for layer-wise lr decay; mask token, segment embeddings: with the stem."""
-        if param_name in (prefix + 'mask_token', prefix + 'segment_embed'):
+        if param_name in (prefix + 'mask_token', prefix + 'segment_embed', prefix + 'proxy_tokens'):
             return 0, self.num_layers + 2
+        if param_name.startswith(prefix + 'mask_layers.'):
+            return int(param_name[len(prefix):].split('.')[1]) + 1, self.num_layers + 2
         return super().get_layer_depth(param_name, prefix)
+
+    def _freeze_stages(self) -> None:
+        """mmpretrain's freezing, plus the proxy tokens with the stem."""
+        super()._freeze_stages()
+        if self.frozen_stages > 0 and getattr(self, 'proxy_tokens', None) is not None:
+            self.proxy_tokens.requires_grad = False

@@ -4,8 +4,9 @@ from .feature_prediction_head import FeaturePredictionHead
 from .homologous_contrastive_head import HomologousContrastiveHead
 from .mimic_head import MimicHead
 from .pixel_reconstruction_head import PixelReconstructionHead
+from .token_classification_head import TokenClassificationHead
 
 __all__ = [
     'PixelReconstructionHead', 'FeaturePredictionHead', 'FeatureDistillHead', 'MimicHead',
-    'HomologousContrastiveHead'
+    'HomologousContrastiveHead', 'TokenClassificationHead'
 ]

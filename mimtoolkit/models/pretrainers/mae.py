@@ -5,7 +5,8 @@ import torch
 from mmpretrain.structures import DataSample
 
 from mimtoolkit.registry import register_part
-from mimtoolkit.structures import MaskInfo, Reconstruction
+from mimtoolkit.models.necks import LinearPatchDecoder
+from mimtoolkit.structures import EncoderOutput, MaskInfo, Reconstruction
 from mimtoolkit.utils import require
 from .base_pretrainer import BasePretrainer
 
@@ -17,8 +18,10 @@ class MAE(BasePretrainer):
     ``masker -> backbone.encode (visible tokens) -> neck (decoder) -> head (pixels)``.
 
     Args:
-        backbone (dict): ``MIMViT`` with ``use_mask_token=False``.
-        neck (dict): ``MAEPretrainDecoder`` (mmpretrain).
+        backbone (dict): ``MIMViT`` with ``use_mask_token=False`` (with
+            SemanticMIM proxies, its [MASK] branch reconstructs every patch).
+        neck (dict): ``MAEPretrainDecoder`` (mmpretrain), or
+            ``LinearPatchDecoder`` with proxies.
         head (dict): ``PixelReconstructionHead``.
         masker (dict): Defaults to ``RandomMasker(0.75)``.
         **kwargs: See :class:`BasePretrainer`.
@@ -40,17 +43,32 @@ class MAE(BasePretrainer):
             require(not self.needs_decoder, 'model.neck', None,
                     f'a pixel decoder (e.g. MAEPretrainDecoder) for {type(self).__name__}')
             return
-        num_patches = bb.patch_resolution[0] * bb.patch_resolution[1]
-        require(self.neck.num_patches == num_patches, 'model.neck.num_patches',
-                self.neck.num_patches, f'{num_patches} (the backbone\'s patch count)')
-        require(self.neck.decoder_embed.in_features == bb.embed_dims, 'model.neck.embed_dim',
-                self.neck.decoder_embed.in_features, f'{bb.embed_dims} (the backbone width)')
         require(self.head.patch_size == bb.patch_size, 'model.head.patch_size',
                 self.head.patch_size, f'{bb.patch_size} (the backbone patch size)')
         out = self.neck.decoder_pred.out_features
         require(out == bb.patch_size**2 * self.head.in_channels, 'model.neck.patch_size', out,
                 f'a decoder predicting {bb.patch_size}x{bb.patch_size}x'
                 f'{self.head.in_channels} values per patch')
+        if self.tokens_at_every_patch:
+            require(isinstance(self.neck, LinearPatchDecoder), 'model.neck.type',
+                    type(self.neck).__name__, 'LinearPatchDecoder when the backbone outputs a '
+                    'token at every patch (SemanticMIM proxies: its [MASK] branch is the decoder)')
+            require(self.neck.in_channels == bb.embed_dims, 'model.neck.in_channels',
+                    self.neck.in_channels, f'{bb.embed_dims} (the backbone width)')
+            return
+        require(not isinstance(self.neck, LinearPatchDecoder), 'model.neck.type',
+                'LinearPatchDecoder', 'a decoder that fills in the dropped patches (e.g. '
+                'MAEPretrainDecoder), or proxies with their branch in the backbone')
+        num_patches = bb.patch_resolution[0] * bb.patch_resolution[1]
+        require(self.neck.num_patches == num_patches, 'model.neck.num_patches',
+                self.neck.num_patches, f'{num_patches} (the backbone\'s patch count)')
+        require(self.neck.decoder_embed.in_features == bb.embed_dims, 'model.neck.embed_dim',
+                self.neck.decoder_embed.in_features, f'{bb.embed_dims} (the backbone width)')
+
+    @property
+    def tokens_at_every_patch(self) -> bool:
+        """bool: The masked encoder outputs all L patches (SemanticMIM's [MASK] branch)."""
+        return bool(getattr(self.backbone, 'with_proxy_branch', False))
 
     def loss(self, inputs: torch.Tensor, data_samples: List[DataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
@@ -69,7 +87,13 @@ class MAE(BasePretrainer):
     def _predict(self, inputs: torch.Tensor):
         mask_info = self.mask(inputs)
         latent = self.backbone.encode(inputs, mask_info)
-        return self.neck(latent.tokens, mask_info.ids_restore), mask_info
+        return self.decode(latent), mask_info
+
+    def decode(self, latent: EncoderOutput) -> torch.Tensor:
+        """(B, L, p·p·C) pixel predictions from the encoder output."""
+        if self.tokens_at_every_patch:
+            return self.neck(latent.patch_tokens)
+        return self.neck(latent.tokens, latent.mask_info.ids_restore)
 
     def pixel_mask(self, mask_info: MaskInfo, img_hw: Sequence[int]) -> torch.Tensor:
         """The patch mask as an image.

@@ -14,6 +14,8 @@ class MaskFeat(BasePretrainer):
     """Masked Feature Prediction (Wei et al., 2022).
 
     ``masker -> backbone.encode (mask tokens) -> head (HOG of masked patches)``.
+    With SemanticMIM proxies in the backbone, the masked patches' tokens come
+    from its [MASK] branch; the head and loss are unchanged.
 
     Args:
         backbone (dict): ``MIMViT`` with ``use_mask_token=True``.
@@ -28,11 +30,16 @@ class MaskFeat(BasePretrainer):
                  masker=dict(type='BlockwiseMasker', mask_ratio=0.4), **kwargs) -> None:
         super().__init__(backbone=backbone, head=head, target_generator=target_generator,
                          masker=masker, **kwargs)
-        bb, target = self.backbone, self.target_generator
+        bb = self.backbone
         require(getattr(bb, 'use_mask_token', False), 'model.backbone.use_mask_token', False,
-                'True for MaskFeat (the head predicts at every masked position)')
+                f'True for {type(self).__name__} (the head predicts at every masked position)')
         require(self.head.in_channels == bb.embed_dims, 'model.head.in_channels',
                 self.head.in_channels, f'{bb.embed_dims} (the backbone width)')
+        self.check_target()
+
+    def check_target(self) -> None:
+        """The HOG target fits the backbone and the head."""
+        bb, target = self.backbone, self.target_generator
         require(target.patch_size == bb.patch_size, 'model.target_generator.patch_size',
                 target.patch_size, f'{bb.patch_size} (the backbone patch size)')
         require(self.head.out_channels == target.out_channels, 'model.head.out_channels',
@@ -41,6 +48,10 @@ class MaskFeat(BasePretrainer):
         require(not window or all(s % window == 0 for s in bb.img_size),
                 'model.target_generator.gaussian_window', window,
                 f'a divisor of the image size {bb.img_size} (or 0)')
+
+    def targets(self, inputs: torch.Tensor) -> torch.Tensor:
+        """(B, L, D) HOG features of every patch."""
+        return self.target_generator(inputs)
 
     def loss(self, inputs: torch.Tensor, data_samples: List[DataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
@@ -55,5 +66,4 @@ class MaskFeat(BasePretrainer):
         """
         mask_info = self.mask(inputs)
         latent = self.backbone.encode(inputs, mask_info)
-        target = self.target_generator(inputs)
-        return self.head.loss(latent.patch_tokens, target, mask_info.mask)
+        return self.head.loss(latent.patch_tokens, self.targets(inputs), mask_info.mask)

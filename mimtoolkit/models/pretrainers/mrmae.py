@@ -89,7 +89,7 @@ class MRMAE(MAE):
         if self.neck is None:
             return losses
         with self._decoder_hidden_states() as hidden:
-            pred = self.neck(latent.tokens, mask_info.ids_restore)
+            pred = self.decode(latent)
         losses.update(self.head.loss(pred, inputs, mask_info.mask))
         if self.mimic_head is not None and self.mimic_on == 'decoder':
             masked = mask_info.gather_masked(hidden['x'][:, 1:])
@@ -109,7 +109,7 @@ class MRMAE(MAE):
         require(self.neck is not None, 'model.neck', None,
                 'a pixel decoder to reconstruct images (this MRMAE only mimics)')
         latent, _ = self._encode(inputs)
-        return self.neck(latent.tokens, latent.mask_info.ids_restore), latent.mask_info
+        return self.decode(latent), latent.mask_info
 
     @contextmanager
     def _decoder_hidden_states(self):

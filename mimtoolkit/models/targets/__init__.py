@@ -4,8 +4,10 @@ from .frozen_vit_teacher import FrozenViTTeacher
 from .patch_hog_generator import PatchHOGGenerator
 from .teacher_stand_in import save_stand_in_teacher
 from .timm_vit_teacher import CLIPTeacher, DINOTeacher, TimmViTTeacher
+from .visual_tokenizers import BaseVisualTokenizer, DALLETokenizer, VQKDTokenizer
 
 __all__ = [
     'PatchHOGGenerator', 'BaseFrozenTeacher', 'FrozenViTTeacher', 'TimmViTTeacher', 'CLIPTeacher',
-    'DINOTeacher', 'save_stand_in_teacher'
+    'DINOTeacher', 'save_stand_in_teacher', 'BaseVisualTokenizer', 'DALLETokenizer',
+    'VQKDTokenizer'
 ]

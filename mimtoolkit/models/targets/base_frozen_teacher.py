@@ -101,12 +101,24 @@ class BaseFrozenTeacher(BaseModule):
             TeacherFeatures: ``patch_tokens`` (B, h·w, C_teacher) and
             ``cls_attention`` (B, h·w).
         """
+        return self.encode_clean(self.prepare(images, grid))
+
+    def prepare(self, images: torch.Tensor, grid: Sequence[int]) -> torch.Tensor:
+        """Student inputs as the teacher's: re-normalised, resized to ``grid`` x patch size.
+
+        Args:
+            images (Tensor): (B, C, H, W) normalised as the student's inputs.
+            grid (Sequence[int]): The student's patch grid (h, w).
+
+        Returns:
+            Tensor: (B, C, h·p, w·p), p = :attr:`patch_size`.
+        """
         images = self.renormalize(images)
         size = (grid[0] * self.patch_size, grid[1] * self.patch_size)
         if tuple(images.shape[-2:]) != size:
             images = F.interpolate(images, size=size, mode='bilinear', align_corners=False,
                                    antialias=images.shape[-1] > size[1])
-        return self.encode_clean(images)
+        return images
 
     def encode_clean(self, images: torch.Tensor) -> TeacherFeatures:
         """Encode teacher-normalised images whose grid is already the student's.

@@ -1,0 +1,131 @@
+"""SemanticMIM's proxy tokens and block: who sees whom, what transfers, what each branch computes."""
+import pytest
+import torch
+from mmpretrain.models.utils import MultiheadAttention
+
+from mimtoolkit.models.layers import ProxyCrossAttention
+from mimtoolkit.registry import MODELS
+from mimtoolkit.utils import ConfigError
+from ..conftest import TINY_ARCH, tiny_maskfeat_cfg
+
+
+def proxy_vit(num_proxy_tokens=4, **kwargs):
+    cfg = dict(type='MIMViT', arch=TINY_ARCH, img_size=32, patch_size=8, use_mask_token=True,
+               num_proxy_tokens=num_proxy_tokens)
+    model = MODELS.build(dict(cfg, **kwargs))
+    model.init_weights()
+    return model
+
+
+def masker(ratio=0.6):
+    return MODELS.build(dict(type='RandomMasker', mask_ratio=ratio))
+
+
+def leaf_hook(module, store, index):
+    """Replace the ``index``-th input (or the output, index=None) of ``module`` by a leaf."""
+    def pre(m, args):
+        args = list(args)
+        store['leaf'] = args[index].detach().requires_grad_()
+        args[index] = store['leaf']
+        return tuple(args)
+
+    def post(m, args, out):
+        tokens, hw = out
+        store['leaf'] = tokens.detach().requires_grad_()
+        return store['leaf'], hw
+    if index is None:
+        return module.register_forward_hook(post)
+    return module.register_forward_pre_hook(pre)
+
+
+def test_img_outputs_never_depend_on_mask_inputs():
+    model = proxy_vit()
+    info = masker()(2, (4, 4), 'cpu')
+    store = {}
+    leaf_hook(model.mask_layers[0], store, 1)  # the [MASK] tokens entering the branch
+    out = model.encode(torch.randn(2, 3, 32, 32), info)
+    lead = model.num_proxy_tokens
+    visible = torch.cat([torch.ones(2, lead), 1 - info.mask], 1).bool()
+    img_side = out.tokens[visible]  # proxies + visible patches
+    grad, = torch.autograd.grad((img_side * torch.randn_like(img_side)).sum(), store['leaf'],
+                                allow_unused=True, retain_graph=True)
+    assert grad is None or torch.all(grad == 0)
+    masked_out = out.tokens[~visible]
+    grad, = torch.autograd.grad(masked_out.sum(), store['leaf'])
+    assert torch.all(grad.abs().sum(-1) > 0)  # every [MASK] output depends on [MASK] inputs
+
+
+@pytest.mark.parametrize('cut_proxies', [False, True])
+def test_mask_outputs_see_img_inputs_only_through_the_proxies(cut_proxies):
+    model = proxy_vit()
+    info = masker()(2, (4, 4), 'cpu')
+    store = {}
+    leaf_hook(model.patch_embed, store, None)  # the [IMG] inputs (patch embeddings)
+    if cut_proxies:
+        for layer in model.mask_layers:
+            forward = layer.forward
+            layer.forward = lambda p, m, f=forward: f(p.detach(), m)
+    out = model.encode(torch.randn(2, 3, 32, 32), info)
+    masked_out = out.patch_tokens[info.mask.bool()]
+    grad, = torch.autograd.grad(masked_out.sum(), store['leaf'], allow_unused=True)
+    if cut_proxies:
+        assert grad is None or torch.all(grad == 0)
+    else:
+        visible = ~info.mask.bool()
+        assert torch.all(grad[visible].abs().sum(-1) > 0)
+        assert torch.all(grad[~visible] == 0)  # masked patches' pixels are never read
+
+
+def test_the_transferred_backbone_is_the_plain_vit_plus_the_proxy_tokens():
+    plain = MODELS.build(dict(type='MIMViT', arch=TINY_ARCH, img_size=32, patch_size=8))
+    transfer = proxy_vit(num_proxy_tokens=8, proxy_block=None, use_mask_token=False)
+    plain_params = {k: v.shape for k, v in plain.named_parameters()}
+    params = {k: v.shape for k, v in transfer.named_parameters()}
+    assert set(params) - set(plain_params) == {'proxy_tokens'}
+    assert params['proxy_tokens'] == (1, 7, 32)  # [CLS] is the first of the 8 proxies
+    assert all(params[k] == s for k, s in plain_params.items())
+    pretrain = proxy_vit(num_proxy_tokens=8)
+    missing, unexpected = transfer.load_state_dict(pretrain.state_dict(), strict=False)
+    assert not missing
+    assert {k.split('.')[0] for k in unexpected} == {'mask_layers', 'mask_norm', 'mask_token'}
+
+
+def test_unmasked_forward_puts_the_first_proxy_in_the_cls_slot():
+    model = proxy_vit(proxy_block=None, out_type='cls_token', out_indices=[0, 1])
+    x = torch.randn(2, 3, 32, 32)
+    cls0, cls1 = model(x)
+    encoded = model.encode_patches(*model.patch_embed(x), return_layers=(0, 1))
+    assert torch.allclose(cls1, model.ln1(encoded.hidden_states[1])[:, 0], atol=1e-6)
+    assert torch.allclose(cls0, encoded.hidden_states[0][:, 0], atol=1e-6)
+    model.out_type = 'featmap'
+    assert model(x)[-1].shape == (2, 32, 4, 4)
+
+
+def test_cross_attention_equals_self_attention_rows_of_the_queries():
+    dense = MultiheadAttention(embed_dims=32, num_heads=2)
+    cross = ProxyCrossAttention(embed_dims=32, num_heads=2)
+    cross.load_state_dict(dense.state_dict())
+    x = torch.randn(2, 9, 32)
+    assert torch.allclose(cross(x, 3), dense(x)[:, 3:], atol=1e-6)
+
+
+def test_maskfeat_with_proxies_puts_its_loss_on_the_mask_outputs_only():
+    cfg = tiny_maskfeat_cfg()
+    cfg['backbone'] = dict(cfg['backbone'], num_proxy_tokens=4)
+    cfg['masker'] = dict(type='RandomMasker', mask_ratio=0.6)
+    model = MODELS.build(cfg)
+    model.init_weights()
+    seen, info = {}, {}
+    model.backbone.ln1.register_forward_hook(lambda m, a, out: seen.update(img=out))
+    model.backbone.ln1.register_forward_hook(lambda m, a, out: out.retain_grad())
+    model.masker.register_forward_hook(lambda m, a, out: info.update(out=out))
+    loss = model.loss(torch.randn(2, 3, 32, 32), None)['loss_hog']
+    loss.backward()
+    assert torch.all(seen['img'].grad == 0)  # neither proxies nor visible [IMG] get a loss
+    assert model.backbone.layers[0].attn.qkv.weight.grad.abs().sum() > 0  # ...but learn
+    assert model.backbone.proxy_tokens.grad.abs().sum() > 0  # through the [MASK] branch
+
+
+def test_bad_proxy_settings_are_clear_errors():
+    with pytest.raises(ConfigError, match='backbone.num_proxy_tokens=-1'):
+        proxy_vit(num_proxy_tokens=-1)
