@@ -6,6 +6,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
+from mimtoolkit.models.targets import save_stand_in_tokenizer
 from mimtoolkit.registry import DATASETS, MODELS
 from mimtoolkit.utils import ConfigError
 from .conftest import REPO
@@ -52,6 +53,15 @@ def test_config_builds_its_model(path, tmp_path):
         with pytest.raises(ConfigError, match='teacher.checkpoint=.* expected an existing'):
             MODELS.build(cfg.model)
         teacher_checkpoint_for(cfg, tmp_path)
+    target = cfg.model.get('target_generator') or {}
+    if 'checkpoint' in target:  # a visual tokenizer
+        target.checkpoint = str(tmp_path / 'absent.pth')
+        with pytest.raises(ConfigError, match='target_generator.checkpoint=.* expected an'):
+            MODELS.build(cfg.model)
+        key = repr(dict(target, checkpoint=None))
+        if key not in _STAND_INS:
+            _STAND_INS[key] = save_stand_in_tokenizer(target, str(tmp_path / 'tokenizer.pth'))
+        target.checkpoint = _STAND_INS[key]
     model = MODELS.build(cfg.model)
     assert model.part_kind == 'pretrainer'
 
@@ -120,7 +130,7 @@ def test_model_index_lists_every_method_config():
         meta = yaml.safe_load(open(osp.join(REPO, metafile)))
         listed |= {m['Config'] for m in meta['Models']}
     assert all(osp.isfile(osp.join(REPO, c)) for c in listed)
-    for method in ('mae', 'maskfeat', 'imae', 'mixedae', 'mrmae'):
+    for method in ('mae', 'maskfeat', 'beit', 'imae', 'mixedae', 'mrmae', 'semanticmim'):
         configs = glob.glob(osp.join(REPO, 'configs', method, '*.py'))
         assert {osp.relpath(c, REPO) for c in configs} <= listed, method
 

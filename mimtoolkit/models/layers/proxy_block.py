@@ -1,5 +1,6 @@
 """SemanticMIM's reconstruction branch: [MASK] tokens cross-attend to [PROXY] + [MASK]."""
 import torch
+import torch.nn.functional as F
 from mmpretrain.models.backbones.vision_transformer import TransformerEncoderLayer
 from mmpretrain.models.utils import MultiheadAttention
 
@@ -10,8 +11,9 @@ class ProxyCrossAttention(MultiheadAttention):
     """mmpretrain's ``MultiheadAttention`` whose first tokens are context only.
 
     Keys and values come from the whole sequence ``[context; queries]``;
-    outputs are produced for the query tokens only. Parameter names
-    (``qkv``, ``proj``) are mmpretrain's.
+    queries (and outputs) only from the query tokens. Parameter names
+    (``qkv``, ``proj``) are mmpretrain's; the q rows of ``qkv`` are applied
+    to the queries alone, so no projection is computed for nothing.
     """
 
     def forward(self, x: torch.Tensor, num_context: int) -> torch.Tensor:
@@ -25,12 +27,17 @@ class ProxyCrossAttention(MultiheadAttention):
             Tensor: (B, N - num_context, C) attention outputs of the queries
             (projected, dropout and layer scale applied; no residual).
         """
-        B, N, _ = x.shape
-        qkv = self.qkv(x).reshape(B, N, 3, self.num_heads, self.head_dims).permute(2, 0, 3, 1, 4)
-        q, k, v = qkv[0][:, :, num_context:], qkv[1], qkv[2]
+        B, N, C = x.shape
+        n_q = N - num_context
+        weight, bias = self.qkv.weight, self.qkv.bias
+        # q only for the queries, k and v for all: the qkv layer's rows, used in two parts
+        q = F.linear(x[:, num_context:], weight[:C], None if bias is None else bias[:C])
+        kv = F.linear(x, weight[C:], None if bias is None else bias[C:])
+        q = q.reshape(B, n_q, self.num_heads, self.head_dims).transpose(1, 2)
+        k, v = kv.reshape(B, N, 2, self.num_heads, self.head_dims).permute(2, 0, 3, 1, 4)
         attn_drop = self.attn_drop if self.training else 0.
         x = self.scaled_dot_product_attention(q, k, v, dropout_p=attn_drop)
-        x = x.transpose(1, 2).reshape(B, N - num_context, self.embed_dims)
+        x = x.transpose(1, 2).reshape(B, n_q, self.embed_dims)
         return self.out_drop(self.gamma1(self.proj_drop(self.proj(x))))
 
 

@@ -1,4 +1,5 @@
-"""Freshly initialised teacher weights in the teacher's own file format (for timing and tests)."""
+"""Freshly initialised teacher and tokenizer weights in their own file formats (for timing
+and tests)."""
 import inspect
 
 import timm
@@ -6,6 +7,7 @@ import torch
 
 from mimtoolkit.registry import MODELS
 from .timm_vit_teacher import TimmViTTeacher
+from .visual_tokenizers import vqkd_encoder_config
 
 
 def save_stand_in_teacher(head: dict, backbone: dict, path: str) -> str:
@@ -37,4 +39,32 @@ def save_stand_in_teacher(head: dict, backbone: dict, path: str) -> str:
     encoder = MODELS.build(teacher_like_student(head, backbone)['teacher']['encoder'])
     encoder.init_weights()
     torch.save({'state_dict': {f'backbone.{k}': v for k, v in encoder.state_dict().items()}}, path)
+    return path
+
+
+def save_stand_in_tokenizer(target: dict, path: str) -> str:
+    """Write freshly initialised weights for a ``DALLETokenizer`` / ``VQKDTokenizer`` config.
+
+    Args:
+        target (dict): The ``target_generator`` config.
+        path (str): Where to write the ``.pth`` file (the tokenizer's own keys).
+
+    Returns:
+        str: ``path``.
+    """
+    from mmpretrain.models.selfsup.beit import VQKD
+    from mmpretrain.models.selfsup.cae import DALLEEncoder
+    tokenizer_cls = MODELS.get(target['type'])
+    kwargs = {k: v for k, v in target.items() if k not in ('type', 'checkpoint', 'prefix',
+                                                           'mean', 'std')}
+    defaults = {name: p.default for name, p in inspect.signature(tokenizer_cls).parameters.items()}
+    if target['type'].endswith('DALLETokenizer'):
+        args = {k: kwargs.get(k, defaults[k]) for k in ('vocab_size', 'n_hid', 'n_blk_per_group')}
+        module = DALLEEncoder(**args)
+    else:
+        module = VQKD(encoder_config=vqkd_encoder_config(kwargs.get('encoder_config')),
+                      num_embed=kwargs.get('num_embed', defaults['num_embed']),
+                      embed_dims=kwargs.get('embed_dims', defaults['embed_dims']),
+                      quantize_kmeans_init=False)
+    torch.save(module.state_dict(), path)
     return path

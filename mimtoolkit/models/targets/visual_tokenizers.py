@@ -11,6 +11,16 @@ from mimtoolkit.utils import (ConfigError, load_matching_state_dict, load_state_
 from .base_frozen_teacher import BaseFrozenTeacher
 
 
+def vqkd_encoder_config(overrides: Optional[dict] = None) -> dict:
+    """mmpretrain's BEiT v2 VQKD encoder (``BEiTViT``, ViT-B/16), with ``overrides``."""
+    encoder = dict(arch='base', img_size=224, patch_size=16, out_indices=-1, final_norm=True,
+                   out_type='featmap', with_cls_token=True, use_abs_pos_emb=True,
+                   use_rel_pos_bias=False, use_shared_rel_pos_bias=False,
+                   layer_scale_init_value=0.)
+    encoder.update(overrides or {})
+    return encoder
+
+
 class BaseVisualTokenizer(BaseFrozenTeacher):
     """A frozen image tokenizer: one discrete token per student patch.
 
@@ -122,11 +132,7 @@ class VQKDTokenizer(BaseVisualTokenizer):
                  mean: Sequence[float] = (127.5, ) * 3,
                  std: Sequence[float] = (127.5, ) * 3) -> None:
         super().__init__(checkpoint, prefix, mean, std)
-        encoder = dict(arch='base', img_size=224, patch_size=16, out_indices=-1,
-                       final_norm=True, out_type='featmap', with_cls_token=True,
-                       use_abs_pos_emb=True, use_rel_pos_bias=False,
-                       use_shared_rel_pos_bias=False, layer_scale_init_value=0.)
-        encoder.update(encoder_config or {})
+        encoder = vqkd_encoder_config(encoder_config)
         self.vocab_size = num_embed
         # quantize_kmeans_init=False: the codebook is used as loaded, never re-fitted to a batch
         self.tokenizer = VQKD(encoder_config=encoder, num_embed=num_embed, embed_dims=embed_dims,
