@@ -192,3 +192,21 @@ def test_mrmae_full_scale_recipe():
     assert model.masker.mask_ratio == 0.75 and model.neck.decoder_depth == 8
     assert (model.head.loss_weight, model.mimic_head.loss_weight) == (0.5, 0.5)
     assert model.mimic_head.teacher.type == 'CLIPTeacher'
+
+
+def test_voc_segmentation_probe_builds_in_mmseg_on_our_frozen_proxy_backbone():
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import MODELS as SEG_MODELS
+    cfg = Config.fromfile(osp.join(
+        REPO, 'configs/downstream/voc12/'
+        'semanticmim_vit-base-p16_frozen-layer6-1x1conv_4xb4-20k_voc12aug-512x512.py'))
+    assert cfg.default_scope == 'mmseg'
+    assert cfg.train_dataloader.dataset.datasets[0].type == 'PascalVOCDataset'
+    cfg.model.backbone.init_cfg = None
+    init_default_scope('mmseg')
+    model = SEG_MODELS.build(cfg.model)
+    trainable = [n for n, p in model.named_parameters() if p.requires_grad]
+    assert trainable == ['decode_head.conv_seg.weight', 'decode_head.conv_seg.bias']
+    assert model.decode_head.conv_seg.kernel_size == (1, 1)
+    feats = model.extract_feat(torch.randn(1, 3, 64, 64))
+    assert feats[0].shape == (1, 768, 4, 4)

@@ -1,6 +1,7 @@
 """Analyses of learned representations (linear separability, TopK sampling accuracy,
 attention maps)."""
-from .attention_maps import attention_probs, cls_attention_maps, encode_with_cls_attention
+from .attention_maps import (attention_probs, cls_attention_maps, encode_with_cls_attention,
+                             layer_attention, mean_attention_distance, query_attention_maps)
 from .block_flops import (break_even_proxies, measure_semanticmim_block, measure_vit_block,
                           proxy_branch_flops, semanticmim_block_flops, vit_block_flops)
 from .linear_separability import cosine_similarity, linear_separability, nrmse, r2
@@ -9,7 +10,8 @@ from .topk_accuracy import topk_sampling_accuracy
 __all__ = [
     'nrmse', 'r2', 'cosine_similarity', 'linear_separability', 'topk_sampling_accuracy',
     'attention_probs', 'cls_attention_maps',
-    'encode_with_cls_attention', 'vit_block_flops', 'proxy_branch_flops',
+    'encode_with_cls_attention', 'layer_attention', 'query_attention_maps',
+    'mean_attention_distance', 'vit_block_flops', 'proxy_branch_flops',
     'semanticmim_block_flops', 'break_even_proxies', 'measure_vit_block',
     'measure_semanticmim_block'
 ]

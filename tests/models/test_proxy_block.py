@@ -129,3 +129,31 @@ def test_maskfeat_with_proxies_puts_its_loss_on_the_mask_outputs_only():
 def test_bad_proxy_settings_are_clear_errors():
     with pytest.raises(ConfigError, match='backbone.num_proxy_tokens=-1'):
         proxy_vit(num_proxy_tokens=-1)
+
+
+@pytest.mark.parametrize('make_cfg', ['imae', 'mixedae'])
+def test_pretrainers_that_cannot_read_the_branch_say_so(make_cfg):
+    from ..conftest import tiny_imae_cfg, tiny_mixedae_cfg
+    cfg = tiny_imae_cfg() if make_cfg == 'imae' else tiny_mixedae_cfg()
+    cfg['backbone'] = dict(cfg['backbone'], num_proxy_tokens=4)
+    with pytest.raises(ConfigError, match='model.backbone.num_proxy_tokens=4 is invalid: '
+                       'expected 0 for (IMAE|MixedAE)'):
+        MODELS.build(cfg)
+
+
+def test_mrmae_mimics_the_visible_tokens_of_a_proxy_encoder(tmp_path):
+    import timm
+    from ..conftest import tiny_mae_cfg
+    teacher = timm.create_model('vit_base_patch16_224', pretrained=False, num_classes=0,
+                                embed_dim=48, depth=1, num_heads=2, img_size=32)
+    torch.save(teacher.state_dict(), str(tmp_path / 't.pth'))
+    cfg = dict(tiny_mae_cfg(mask_ratio=0.6), type='MRMAE', mimic_head=dict(
+        type='MimicHead', in_channels=32, teacher=dict(
+            type='DINOTeacher', checkpoint=str(tmp_path / 't.pth'),
+            model_kwargs=dict(embed_dim=48, depth=1, num_heads=2, img_size=32))))
+    cfg['backbone'] = dict(cfg['backbone'], num_proxy_tokens=4)
+    cfg['neck'] = dict(type='LinearPatchDecoder', in_channels=32, patch_size=8)
+    model = MODELS.build(cfg)
+    model.init_weights()
+    losses = model.loss(torch.randn(2, 3, 32, 32), None)
+    assert set(losses) == {'loss_mimic', 'loss_rec'}

@@ -43,6 +43,9 @@ class BasePretrainer(BaseSelfSupervisor):
     accepts_mixer = False
     #: Whether the method masks with a ``masker`` (MixedAE's mixing replaces it).
     needs_masker = True
+    #: Whether the method can read an encoder with SemanticMIM's [MASK] branch
+    #: (a token at every patch instead of the visible ones).
+    supports_proxy_branch = True
 
     def __init__(self,
                  backbone: PartCfg,
@@ -71,6 +74,12 @@ class BasePretrainer(BaseSelfSupervisor):
         self.mixer = build_part(mixer)
         require(hasattr(self.backbone, 'encode'), 'model.backbone.type',
                 type(self.backbone).__name__, 'a MIM encoder with encode() (e.g. MIMViT)')
+        require(self.supports_proxy_branch or not getattr(self.backbone, 'with_proxy_branch',
+                                                          False),
+                'model.backbone.num_proxy_tokens', getattr(self.backbone, 'num_proxy_tokens', 0),
+                f'0 for {type(self).__name__} (its decoder works on the visible tokens of '
+                'mixed inputs; the proxy branch fits MAE, MRMAE, MaskFeat and BEiT), or '
+                'model.backbone.proxy_block=None')
 
     def connect_teachers(self) -> None:
         """Hand the data preprocessor's mean/std to every frozen teacher (to re-normalise)."""

@@ -65,6 +65,7 @@ class IMAE(MAE):
     """
 
     accepts_mixer = True
+    supports_proxy_branch = False
 
     def __init__(self,
                  backbone: PartCfg,

@@ -80,6 +80,7 @@ class MixedAE(MAE):
 
     accepts_mixer = True
     needs_masker = False
+    supports_proxy_branch = False
 
     def __init__(self,
                  backbone: PartCfg,

@@ -85,7 +85,10 @@ class MRMAE(MAE):
         mask_info = latent.mask_info
         losses = {}
         if self.mimic_head is not None and self.mimic_on == 'encoder':
-            losses.update(self.mimic_head.loss(latent.patch_tokens, inputs, mask_info, features))
+            visible = latent.patch_tokens
+            if self.tokens_at_every_patch:  # proxies: the [MASK] branch filled in the rest
+                visible = mask_info.gather_visible(visible)
+            losses.update(self.mimic_head.loss(visible, inputs, mask_info, features))
         if self.neck is None:
             return losses
         with self._decoder_hidden_states() as hidden:
