@@ -112,7 +112,8 @@ def test_proxy_checkpoint_feeds_the_linear_probe(runs, tmp_path):
                      'val_dataloader.dataset.crops_per_photo=1', *loaders,
                      'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
                      'default_hooks.checkpoint.interval=1', 'model.backbone.num_proxy_tokens=8',
-                     'model.backbone.proxy_block=None', f'model.backbone.init_cfg.checkpoint={ckpt}'])
+                     'model.backbone.proxy_block=None',
+                     f'model.backbone.init_cfg.checkpoint={ckpt}'])
     log = proc.stdout + proc.stderr
     assert 'accuracy/top1' in log
     assert 'missing keys in source state_dict' not in log

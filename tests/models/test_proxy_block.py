@@ -1,4 +1,5 @@
-"""SemanticMIM's proxy tokens and block: who sees whom, what transfers, what each branch computes."""
+"""SemanticMIM's proxy tokens and block: who sees whom, what transfers, what each branch
+computes."""
 import pytest
 import torch
 from mmpretrain.models.utils import MultiheadAttention

@@ -8,6 +8,6 @@ from .visual_tokenizers import BaseVisualTokenizer, DALLETokenizer, VQKDTokenize
 
 __all__ = [
     'PatchHOGGenerator', 'BaseFrozenTeacher', 'FrozenViTTeacher', 'TimmViTTeacher', 'CLIPTeacher',
-    'DINOTeacher', 'save_stand_in_teacher', 'save_stand_in_tokenizer', 'BaseVisualTokenizer', 'DALLETokenizer',
-    'VQKDTokenizer'
+    'DINOTeacher', 'save_stand_in_teacher', 'save_stand_in_tokenizer', 'BaseVisualTokenizer',
+    'DALLETokenizer', 'VQKDTokenizer'
 ]
