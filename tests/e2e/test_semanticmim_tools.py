@@ -129,8 +129,9 @@ def test_beit_baseline_and_proxy_versions_train_with_a_local_tokenizer_file(tmp_
     tokenizer = str(tmp_path / 'dalle_encoder.pth')
     torch.save(DALLEEncoder(n_hid=16, n_blk_per_group=1, vocab_size=64).state_dict(), tokenizer)
     small_tokenizer = [f'model.target_generator.checkpoint={tokenizer}',
-                       'model.target_generator.n_hid=16', 'model.target_generator.n_blk_per_group=1',
-                       'model.target_generator.vocab_size=64', 'model.head.num_tokens=64']
+                       'model.target_generator.n_hid=16', 'model.head.num_tokens=64',
+                       'model.target_generator.n_blk_per_group=1',
+                       'model.target_generator.vocab_size=64']
     beit = 'configs/beit/beit_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
     for name, extra in (('beit', []), ('proxy', ['model.backbone.num_proxy_tokens=8'])):
         run_tool(['tools/train.py', beit, '--work-dir', str(tmp_path / name), '--cfg-options',
