@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 
 from mimtoolkit.structures import TeacherFeatures
-from mimtoolkit.utils import ConfigError, require
+from mimtoolkit.utils import ConfigError, load_state_dict_file, require
 
 
 class BaseFrozenTeacher(BaseModule):
@@ -140,6 +140,25 @@ class BaseFrozenTeacher(BaseModule):
     def load_weights(self) -> None:
         """Load the teacher's weights from its file."""
         raise NotImplementedError
+
+    #: What the weights file must hold, for the missing-file error.
+    expected_file = 'its weights'
+
+    def read_weights_file(self, path: str, field: str) -> Dict[str, torch.Tensor]:
+        """The state dict in ``path`` (``weights_only=True``), or an error saying what is expected.
+
+        Args:
+            path (str): Local ``.pth``/``.bin``/``.safetensors`` file.
+            field (str): The config key of the path, e.g. ``'teacher.checkpoint'``.
+
+        Returns:
+            dict[str, Tensor]: The weights.
+        """
+        try:
+            return load_state_dict_file(path, field=field)
+        except ConfigError as err:
+            raise ConfigError(f'{err} ({type(self).__name__} needs {self.expected_file} on '
+                              'local disk; nothing is downloaded)') from None
 
     def init_weights(self) -> None:
         """Reload from the file (the pretrainer's init has overwritten the layers)."""

@@ -8,8 +8,7 @@ from timm.models.vision_transformer import checkpoint_filter_fn
 from mimtoolkit.evaluation.attention_maps import attention_probs
 from mimtoolkit.registry import register_part
 from mimtoolkit.structures import TeacherFeatures
-from mimtoolkit.utils import (ConfigError, hf_clip_to_openai, is_hf_clip, load_matching_state_dict,
-                              load_state_dict_file, require)
+from mimtoolkit.utils import hf_clip_to_openai, is_hf_clip, load_matching_state_dict, require
 from .base_frozen_teacher import BaseFrozenTeacher
 
 # The statistics the teachers were trained with, on the data preprocessor's 0-255 scale.
@@ -43,7 +42,6 @@ class TimmViTTeacher(BaseFrozenTeacher):
         std (Sequence[float], optional): The teacher's input std (0-255).
     """
 
-    #: What the checkpoint file must hold, for the missing-file error.
     expected_file = 'a timm ViT state dict'
 
     def __init__(self, model_name: str, checkpoint: str, model_kwargs: Optional[dict] = None,
@@ -73,11 +71,7 @@ class TimmViTTeacher(BaseFrozenTeacher):
     def load_weights(self) -> None:
         """Load ``checkpoint`` (timm/DINO, OpenAI/open_clip or Hugging Face names)."""
         field = 'teacher.checkpoint'
-        try:
-            state = load_state_dict_file(self.checkpoint, field=field)
-        except ConfigError as err:
-            raise ConfigError(f'{err} (the teacher needs {self.expected_file} on local disk; '
-                              'nothing is downloaded)') from None
+        state = self.read_weights_file(self.checkpoint, field)
         if is_hf_clip(state):
             state = hf_clip_to_openai(state)
         state = checkpoint_filter_fn(state, self.model)

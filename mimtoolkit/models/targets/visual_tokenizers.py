@@ -6,8 +6,7 @@ from mmpretrain.models.selfsup.beit import VQKD
 from mmpretrain.models.selfsup.cae import DALLEEncoder
 
 from mimtoolkit.registry import register_part
-from mimtoolkit.utils import (ConfigError, load_matching_state_dict, load_state_dict_file,
-                              require)
+from mimtoolkit.utils import load_matching_state_dict, require
 from .base_frozen_teacher import BaseFrozenTeacher
 
 
@@ -36,7 +35,6 @@ class BaseVisualTokenizer(BaseFrozenTeacher):
         std (Sequence[float]): The tokenizer's input std (0-255 scale).
     """
 
-    #: What the checkpoint file must hold, for the missing-file error.
     expected_file = 'the tokenizer weights'
 
     def __init__(self, checkpoint: str, prefix: str, mean: Sequence[float],
@@ -48,11 +46,7 @@ class BaseVisualTokenizer(BaseFrozenTeacher):
     def load_weights(self) -> None:
         """Load ``checkpoint`` into the tokenizer."""
         field = 'target_generator.checkpoint'
-        try:
-            state = load_state_dict_file(self.checkpoint, field=field)
-        except ConfigError as err:
-            raise ConfigError(f'{err} (BEiT needs {self.expected_file} on local disk; nothing '
-                              'is downloaded)') from None
+        state = self.read_weights_file(self.checkpoint, field)
         if self.prefix:
             state = {k[len(self.prefix):]: v for k, v in state.items()
                      if k.startswith(self.prefix)}
