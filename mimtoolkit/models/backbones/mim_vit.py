@@ -340,7 +340,10 @@ class MIMViT(VisionTransformer):
         Args:
             x (Tensor): (B, C, H, W) images.
             mask_info (MaskInfo, optional): Given: :meth:`encode`. None: the
-                tuple of ``out_indices`` features, shaped by ``out_type``.
+                tuple of ``out_indices`` features, shaped by ``out_type``. With
+                proxies, the first proxy takes the [CLS] slot (``'cls_token'``;
+                ``'raw'`` is that proxy + the patch tokens; the other proxies
+                are not returned).
         """
         if mask_info is not None:
             return self.encode(x, mask_info)
