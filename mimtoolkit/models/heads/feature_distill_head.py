@@ -64,7 +64,7 @@ class FeatureDistillHead(BaseModule):
         self.teacher = MODELS.build(teacher)
         require(not teacher_sees_mask or positions == 'visible', 'teacher_sees_mask',
                 teacher_sees_mask, "False when positions='masked'")
-        require(not teacher_sees_mask or hasattr(self.teacher, 'encoder'), 'teacher_sees_mask',
+        require(not teacher_sees_mask or self.teacher.encodes_visible_only, 'teacher_sees_mask',
                 teacher_sees_mask, f'False for a {type(self.teacher).__name__} (only a '
                 'FrozenViTTeacher encodes the visible patches alone)')
         out = self.teacher.embed_dims

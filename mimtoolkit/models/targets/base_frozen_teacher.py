@@ -39,6 +39,9 @@ class BaseFrozenTeacher(BaseModule):
         std (Sequence[float], optional): The teacher's per-channel std (0-255).
     """
 
+    #: Whether ``forward(images, mask_info)`` encodes the visible patches alone.
+    encodes_visible_only = False
+
     def __init__(self, mean: Optional[Sequence[float]] = None,
                  std: Optional[Sequence[float]] = None) -> None:
         super().__init__(init_cfg=None)

@@ -37,6 +37,8 @@ class FrozenViTTeacher(BaseFrozenTeacher):
         std (Sequence[float], optional): The teacher's input std (0-255).
     """
 
+    encodes_visible_only = True
+
     def __init__(self, encoder: dict, checkpoint: str, prefix: str = 'backbone.',
                  mean: Optional[Sequence[float]] = None,
                  std: Optional[Sequence[float]] = None) -> None:
