@@ -50,7 +50,7 @@ def load_state_dict_file(path: str, field: str = 'checkpoint') -> Dict[str, torc
     Raises:
         ConfigError: If the file does not exist or is not a checkpoint.
     """
-    if not osp.isfile(path):
+    if not isinstance(path, str) or not osp.isfile(path):
         raise ConfigError(f'{field}={path!r} is invalid: expected an existing checkpoint file')
     try:
         if path.endswith('.safetensors'):

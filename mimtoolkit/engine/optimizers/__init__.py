@@ -1,4 +1,7 @@
-"""Optimizer wrappers."""
+"""Optimizer wrappers and constructors."""
 from .amp_optim_wrappers import AutoAmpOptimWrapper, CPUAutocastOptimWrapper
+from .backbone_layer_decay_constructor import BackboneLayerDecayOptimWrapperConstructor
 
-__all__ = ['AutoAmpOptimWrapper', 'CPUAutocastOptimWrapper']
+__all__ = [
+    'AutoAmpOptimWrapper', 'CPUAutocastOptimWrapper', 'BackboneLayerDecayOptimWrapperConstructor'
+]

@@ -3,6 +3,7 @@ import math
 from typing import Optional, Sequence, Tuple, Union
 
 import torch
+import torch.nn.functional as F
 
 from mimtoolkit.registry import register_part
 from mimtoolkit.structures import EncoderOutput, MaskInfo
@@ -28,8 +29,9 @@ class ConvViT(MIMViT):
     (the visible ones when masked). A [CLS] token (which ConvMAE lacks) is
     kept so the MAE decoder and mmpretrain classifiers work as with MIMViT.
 
-    ``forward(x)`` without a mask returns the multi-scale maps for downstream:
-    ``(B, d1, H/4, W/4), (B, d2, H/8, W/8), (B, d3, H/16, W/16)``.
+    ``forward(x)`` without a mask returns the multi-scale maps for downstream
+    (mmseg UperNet, mmdet FPN): ``(B, d1, H/4, W/4), (B, d2, H/8, W/8),
+    (B, d3, H/16, W/16), (B, d3, H/32, W/32)``.
 
     Args:
         arch (str | dict): ``'b'`` (ConvViT-B: widths [256, 384, 768], depths
@@ -99,6 +101,10 @@ class ConvViT(MIMViT):
             EncoderOutput: ``tokens`` (B, 1 + N, d3), the stage-1/2 fusion added
             to the patch tokens.
         """
+        return self._encode_with_maps(x, mask_info, return_layers, segments)[0]
+
+    def _encode_with_maps(self, x, mask_info=None, return_layers=(), segments=None):
+        """:meth:`encode`, and the stage-1/2 maps: ``(EncoderOutput, [s1, s2])``."""
         grid = self.patch_grid(x.shape[-2:])
         tokens, hw, maps = self.patch_embed(x, self._visible_map(mask_info, grid))
         out = self.encode_patches(tokens, hw, mask_info, return_layers, segments)
@@ -109,7 +115,7 @@ class ConvViT(MIMViT):
             fused = mask_info.gather_visible(fused)
         extra = out.num_extra_tokens
         out.tokens = torch.cat([out.tokens[:, :extra], out.tokens[:, extra:] + fused], dim=1)
-        return out
+        return out, maps
 
     def forward(self, x: torch.Tensor, mask_info: Optional[MaskInfo] = None):
         """Masked pretraining path, or the multi-scale maps for transfer.
@@ -120,11 +126,14 @@ class ConvViT(MIMViT):
 
         Returns:
             EncoderOutput | tuple[Tensor]: With a mask, :meth:`encode`; without,
-            the stage maps at strides 4, 8 and 16.
+            the maps at strides 4, 8, 16 and 32 (ConvMAE's detection/segmentation
+            backbone): ``(B, d1, H/4, W/4)``, ``(B, d2, H/8, W/8)``, the final
+            tokens ``(B, d3, H/16, W/16)`` as in pretraining (transformer +
+            stage-1/2 fusion), and their 2x2 max-pool ``(B, d3, H/32, W/32)``.
         """
         if mask_info is not None:
             return self.encode(x, mask_info)
-        tokens, hw, maps = self.patch_embed(x)
-        out = self.encode_patches(tokens, hw)
-        patch = out.patch_tokens.transpose(1, 2).reshape(x.shape[0], -1, *hw)
-        return (*maps, patch)
+        out, maps = self._encode_with_maps(x)
+        grid = self.patch_grid(x.shape[-2:])
+        patch = out.patch_tokens.transpose(1, 2).reshape(x.shape[0], -1, *grid)
+        return (*maps, patch, F.max_pool2d(patch, 2))

@@ -10,7 +10,7 @@ from mmpretrain.models.utils import (build_2d_sincos_position_embedding, build_n
 
 from mimtoolkit.registry import MODELS, register_part
 from mimtoolkit.structures import EncoderOutput, MaskInfo
-from mimtoolkit.utils import require
+from mimtoolkit.utils import load_pretrained_backbone, require
 
 _DEFAULT_INIT = [
     dict(type='Xavier', distribution='uniform', layer='Linear'),
@@ -229,10 +229,42 @@ class MIMViT(VisionTransformer):
             self.layers[i].attn = MODELS.build(full_cfg)
 
     def init_weights(self) -> None:
-        """Sin-cos (or trunc-normal) position embedding, MAE's patch/token init."""
+        """MAE's init, or the weights of ``init_cfg=dict(type='Pretrained', ...)``.
+
+        A ``Pretrained`` init_cfg loads strictly through
+        :func:`~mimtoolkit.utils.load_pretrained_backbone`: every backbone
+        tensor must be in the checkpoint (under ``prefix``, default
+        ``'backbone.'``; a file without that prefix is taken as the backbone
+        itself), tensors of :attr:`unused_in_transfer` modules are left out
+        and logged, anything else that does not fit is a clear error.
+        """
+        pretrained = self.init_cfg if isinstance(self.init_cfg, dict) and \
+            self.init_cfg.get('type') == 'Pretrained' else None
+        if pretrained is not None:
+            self.init_cfg = None
         super().init_weights()
-        if isinstance(self.init_cfg, dict) and self.init_cfg.get('type') == 'Pretrained':
-            return
+        self._init_mim_weights()
+        if pretrained is not None:
+            self.init_cfg = pretrained
+            load_pretrained_backbone(self, pretrained['checkpoint'],
+                                     pretrained.get('prefix', 'backbone.'),
+                                     self.unused_in_transfer)
+
+    @property
+    def unused_in_transfer(self) -> Tuple[str, ...]:
+        """tuple[str]: Key prefixes of checkpoint tensors this backbone may lack.
+
+        The pretraining-only modules it was built without: the mask token
+        (unless ``use_mask_token``), segment embeddings (unless
+        ``num_segments``), SemanticMIM's reconstruction branch (unless
+        ``proxy_block``); and the final norm when ``final_norm=False``.
+        """
+        keys = ('mask_token', 'segment_embed', 'mask_layers.', 'mask_norm.')
+        keys = tuple(k for k in keys if not hasattr(self, k.rstrip('.')))
+        return keys if self.final_norm else keys + ('ln1.', )
+
+    def _init_mim_weights(self) -> None:
+        """Sin-cos (or trunc-normal) position embedding, MAE's patch/token init."""
         if self.sincos_pos_embed:
             pos_embed = build_2d_sincos_position_embedding(
                 self.patch_resolution, self.embed_dims, cls_token=True)

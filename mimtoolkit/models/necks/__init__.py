@@ -1,5 +1,7 @@
-"""Necks: between the encoder and the heads (disentangle layers; decoders come from mmpretrain)."""
+"""Necks: between the encoder and the heads (disentangle layers, the transfer pyramid;
+decoders come from mmpretrain)."""
 from .disentangle_neck import DisentangleNeck
 from .linear_patch_decoder import LinearPatchDecoder
+from .vit_pyramid_neck import ViTPyramidNeck
 
-__all__ = ['DisentangleNeck', 'LinearPatchDecoder']
+__all__ = ['DisentangleNeck', 'LinearPatchDecoder', 'ViTPyramidNeck']

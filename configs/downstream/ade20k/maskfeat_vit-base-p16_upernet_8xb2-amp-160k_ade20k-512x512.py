@@ -1,0 +1,7 @@
+# UperNet on ADE20K from MaskFeat ViT-B/16 (300 epochs; its mask token is pretraining-only).
+# The pretraining run's last checkpoint by default; another one:
+#   python tools/train.py configs/downstream/ade20k/THIS_CONFIG \
+#       --cfg-options model.backbone.init_cfg.checkpoint=CKPT
+_base_ = ['./_base_/upernet_vit-base-p16_8xb2-amp-160k_ade20k-512x512.py']
+checkpoint = 'work_dirs/maskfeat_vit-base-p16_8xb256-amp-coslr-300e_in1k/epoch_300.pth'
+model = dict(backbone=dict(init_cfg=dict(checkpoint=checkpoint)))

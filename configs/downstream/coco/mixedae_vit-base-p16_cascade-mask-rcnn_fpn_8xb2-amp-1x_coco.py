@@ -1,0 +1,8 @@
+# Cascade Mask R-CNN on COCO (1x) from MixedAE ViT-B/16 (800 epochs): dense attention
+# downstream (homologous attention has the same weights); segment embeddings are pretraining-only.
+# The pretraining run's last checkpoint by default; another one:
+#   python tools/train.py configs/downstream/coco/THIS_CONFIG \
+#       --cfg-options model.backbone.init_cfg.checkpoint=CKPT
+_base_ = ['./_base_/cascade-mask-rcnn_vit-base-p16_fpn_8xb2-amp-1x_coco.py']
+checkpoint = 'work_dirs/mixedae_vit-base-p16_8xb512-amp-coslr-800e_in1k/epoch_800.pth'
+model = dict(backbone=dict(init_cfg=dict(checkpoint=checkpoint)))

@@ -1,0 +1,11 @@
+# Cascade Mask R-CNN on COCO (3x, large-scale jitter) from
+# SemanticMIM (MaskFeat) ViT-B/16 with 8 proxies
+# (300 epochs): the proxies stay in the backbone (first proxy = [CLS]); the [MASK]
+# reconstruction branch is pretraining-only (proxy_block=None).
+# The pretraining run's last checkpoint by default; another one:
+#   python tools/train.py configs/downstream/coco/THIS_CONFIG \
+#       --cfg-options model.backbone.init_cfg.checkpoint=CKPT
+_base_ = ['./_base_/cascade-mask-rcnn_vit-base-p16_fpn_8xb2-amp-lsj-3x_coco.py']
+checkpoint = 'work_dirs/semanticmim-maskfeat_vit-base-p16_8xb256-amp-coslr-300e_in1k/epoch_300.pth'
+model = dict(
+    backbone=dict(num_proxy_tokens=8, proxy_block=None, init_cfg=dict(checkpoint=checkpoint)))
