@@ -210,3 +210,35 @@ def test_voc_segmentation_probe_builds_in_mmseg_on_our_frozen_proxy_backbone():
     assert model.decode_head.conv_seg.kernel_size == (1, 1)
     feats = model.extract_feat(torch.randn(1, 3, 64, 64))
     assert feats[0].shape == (1, 768, 4, 4)
+
+
+DOWNSTREAM = sorted(glob.glob(osp.join(REPO, 'configs', 'downstream', '*', '*.py')))
+DOWNSTREAM = [c for c in DOWNSTREAM if '/voc12/' not in c]
+
+
+def test_every_pretraining_method_has_ade20k_and_coco_configs():
+    names = [osp.basename(c) for c in DOWNSTREAM]
+    for method in ('mae', 'maskfeat', 'beit', 'imae', 'mixedae', 'mrmae', 'mrmae_convvit',
+                   'semanticmim-maskfeat'):
+        prefix = method if '_' in method else f'{method}_vit'
+        assert sum(n.startswith(prefix) and 'upernet' in n for n in names) == 1, method
+        assert sum(n.startswith(prefix) and '1x_coco' in n for n in names) == 1, method
+        assert sum(n.startswith(prefix) and 'lsj-3x_coco' in n for n in names) == 1, method
+
+
+@pytest.mark.parametrize('path', DOWNSTREAM, ids=osp.basename)
+def test_downstream_config_builds_in_its_library_and_points_at_its_pretraining_run(path):
+    from mmengine.registry import init_default_scope
+    cfg = Config.fromfile(path)
+    init = cfg.model.backbone.init_cfg
+    pretrain = init['checkpoint'].split('/')[1]  # work_dirs/<pretraining config>/epoch_N.pth
+    assert osp.isfile(osp.join(REPO, 'configs', pretrain.split('_')[0].split('-')[0],
+                               pretrain + '.py')), pretrain
+    assert init['type'] == 'Pretrained' and init['prefix'] == 'backbone.'
+    cfg.model.backbone.init_cfg = None
+    init_default_scope(cfg.default_scope)
+    registry = __import__(f'{cfg.default_scope}.registry', fromlist=['MODELS']).MODELS
+    model = registry.build(cfg.model)
+    assert type(model.backbone).__name__ in ('MIMViT', 'ConvViT')
+    if cfg.default_scope in ('mmseg', 'mmdet'):  # the recipe's drop path, deepest layer
+        assert model.backbone.layers[-1].ffn.dropout_layer.drop_prob == pytest.approx(0.1)

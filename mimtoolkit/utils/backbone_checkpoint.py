@@ -43,11 +43,14 @@ def _groups(keys: Sequence[str]) -> str:
 def load_pretrained_backbone(backbone: torch.nn.Module,
                              checkpoint: str,
                              prefix: Optional[str] = 'backbone.',
-                             unused_in_transfer: Sequence[str] = ()) -> None:
+                             unused_in_transfer: Sequence[str] = (),
+                             new_in_transfer: Sequence[str] = ()) -> None:
     """Load a (pretraining) checkpoint's backbone weights, strictly, with a report.
 
     Every tensor of the backbone must come from the checkpoint (position
-    embeddings of another grid are interpolated by the backbone's load hook).
+    embeddings of another grid are interpolated by the backbone's load hook),
+    except those of modules only transfer has (``new_in_transfer``, e.g. the
+    norm of pooled features), which keep their initialisation and are logged.
     Checkpoint tensors the backbone lacks are allowed only when they belong
     to modules transfer does not run (``unused_in_transfer`` key prefixes,
     e.g. SemanticMIM's reconstruction branch, MaskFeat's mask token); the
@@ -58,6 +61,8 @@ def load_pretrained_backbone(backbone: torch.nn.Module,
         checkpoint (str): Path of a ``.pth`` / ``.safetensors`` file.
         prefix (str, optional): Key prefix of the backbone in the checkpoint.
         unused_in_transfer (Sequence[str]): Key prefixes that may be left out.
+        new_in_transfer (Sequence[str]): Backbone key prefixes the checkpoint
+            need not hold.
 
     Raises:
         ConfigError: For a missing file, missing tensors, foreign tensors or
@@ -75,10 +80,13 @@ def load_pretrained_backbone(backbone: torch.nn.Module,
             f'e.g. {foreign[:5]} (another architecture, or set the backbone options the '
             'checkpoint was pretrained with, e.g. num_proxy_tokens)')
     kept = {k: v for k, v in weights.items() if k in own}
-    check_state_dict_matches(backbone, kept, FIELD)
-    backbone.load_state_dict(kept, strict=False)
-    message = (f'Loaded all {len(kept)} tensors of {type(backbone).__name__} from '
+    check_state_dict_matches(backbone, kept, FIELD, may_miss=new_in_transfer)
+    fresh = backbone.load_state_dict(kept, strict=False).missing_keys
+    message = (f'Loaded {len(kept)} tensors of {type(backbone).__name__} from '
                f'{checkpoint} (prefix {prefix!r}); missing: none.')
+    if fresh:
+        message += f' New in transfer, initialised: {_groups(fresh)}.'
+
     if left_out:
         message += (' Left out on purpose (pretraining-only modules, which transfer does '
                     f'not run): {_groups(left_out)}.')

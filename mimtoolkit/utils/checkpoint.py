@@ -9,8 +9,9 @@ mmengine writes, so ``--resume`` of the toolkit's own checkpoints works and
 every checkpoint, ours or third-party, still loads with ``weights_only=True``.
 """
 import copyreg
+import os
 import os.path as osp
-from typing import Dict, List
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import safetensors.torch
@@ -68,8 +69,31 @@ def load_state_dict_file(path: str, field: str = 'checkpoint') -> Dict[str, torc
     return ckpt
 
 
+def save_state_dict_file(state_dict: Dict[str, torch.Tensor], path: str,
+                         meta: Optional[dict] = None) -> None:
+    """Write weights as ``.safetensors`` (by the suffix) or a ``.pth`` with ``state_dict``.
+
+    The file is written next to ``path`` first and moved into place, so an
+    interrupted write never leaves a truncated checkpoint under that name.
+
+    Args:
+        state_dict (dict[str, Tensor]): Weights by name.
+        path (str): Output file.
+        meta (dict, optional): Stored beside the weights (``.pth``: ``meta``;
+            ``.safetensors``: string metadata).
+    """
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    tmp = f'{path}.tmp'
+    tensors = {k: v.detach().contiguous() for k, v in state_dict.items()}
+    if path.endswith('.safetensors'):
+        safetensors.torch.save_file(tensors, tmp, {k: str(v) for k, v in (meta or {}).items()})
+    else:
+        torch.save({'meta': meta or {}, 'state_dict': tensors}, tmp)
+    os.replace(tmp, path)
+
+
 def check_state_dict_matches(model: torch.nn.Module, state_dict: Dict[str, torch.Tensor],
-                             field: str = 'checkpoint') -> None:
+                             field: str = 'checkpoint', may_miss: Sequence[str] = ()) -> None:
     """Refuse weights whose shapes differ from the model's, or that miss its parameters.
 
     Position embeddings may differ in length (they are interpolated on load).
@@ -78,6 +102,7 @@ def check_state_dict_matches(model: torch.nn.Module, state_dict: Dict[str, torch
         model (nn.Module): The model the weights are for.
         state_dict (dict): Weights by parameter name.
         field (str): The config key the weights came from, for error messages.
+        may_miss (Sequence[str]): Prefixes of model tensors the weights need not hold.
 
     Raises:
         ConfigError: On a shape mismatch or when a model parameter is missing.
@@ -92,7 +117,7 @@ def check_state_dict_matches(model: torch.nn.Module, state_dict: Dict[str, torch
         raise ConfigError(f'{field} does not match the model: shapes differ for '
                           + '; '.join(wrong_shape[:5]) +
                           (f' (+{len(wrong_shape) - 5} more)' if len(wrong_shape) > 5 else ''))
-    missing = [k for k in own if k not in state_dict]
+    missing = [k for k in own if k not in state_dict and not k.startswith(tuple(may_miss))]
     if missing:
         raise ConfigError(f'{field} does not match the model: it lacks {len(missing)} of the '
                           f'model\'s {len(own)} tensors, e.g. {missing[:5]}')

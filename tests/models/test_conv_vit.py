@@ -49,9 +49,15 @@ def test_the_conv_stages_see_the_mask_block_wise_on_their_grids():
     assert torch.equal(seen[0], vis.repeat_interleave(4, 2).repeat_interleave(4, 3))
 
 
-def test_unmasked_forward_gives_stride_4_8_16_maps():
-    outs = conv_vit()(torch.randn(2, 3, 64, 64))
-    assert [tuple(o.shape) for o in outs] == [(2, 16, 16, 16), (2, 24, 8, 8), (2, 32, 4, 4)]
+def test_unmasked_forward_gives_stride_4_8_16_32_maps_as_pretrained():
+    model, x = conv_vit(), torch.randn(2, 3, 64, 64)
+    outs = model(x)
+    assert [tuple(o.shape) for o in outs] == [(2, 16, 16, 16), (2, 24, 8, 8), (2, 32, 4, 4),
+                                              (2, 32, 2, 2)]
+    # stride 16: the tokens pretraining trains (transformer + stage-1/2 fusion), as a map
+    tokens = model.encode(x).patch_tokens
+    assert torch.allclose(outs[2].flatten(2).transpose(1, 2), tokens, atol=1e-6)
+    assert torch.equal(outs[3], torch.nn.functional.max_pool2d(outs[2], 2))
 
 
 def test_encoder_switches_and_mmpretrain_names_carry_over():

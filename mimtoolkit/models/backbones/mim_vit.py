@@ -248,7 +248,7 @@ class MIMViT(VisionTransformer):
             self.init_cfg = pretrained
             load_pretrained_backbone(self, pretrained['checkpoint'],
                                      pretrained.get('prefix', 'backbone.'),
-                                     self.unused_in_transfer)
+                                     self.unused_in_transfer, self.new_in_transfer)
 
     @property
     def unused_in_transfer(self) -> Tuple[str, ...]:
@@ -262,6 +262,12 @@ class MIMViT(VisionTransformer):
         keys = ('mask_token', 'segment_embed', 'mask_layers.', 'mask_norm.')
         keys = tuple(k for k in keys if not hasattr(self, k.rstrip('.')))
         return keys if self.final_norm else keys + ('ln1.', )
+
+    @property
+    def new_in_transfer(self) -> Tuple[str, ...]:
+        """tuple[str]: Key prefixes of tensors pretraining never has: the norm of
+        pooled features (``ln2``, with ``out_type='avg_featmap'``)."""
+        return ('ln2.', ) if self.out_type == 'avg_featmap' else ()
 
     def _init_mim_weights(self) -> None:
         """Sin-cos (or trunc-normal) position embedding, MAE's patch/token init."""
