@@ -1,6 +1,6 @@
 """i-MAE's linear-separability metric (§3.2, Tab. 4): NRMSE, R² and cosine, Fore and Aft."""
 import warnings
-from typing import Dict, Optional
+from typing import Dict
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning

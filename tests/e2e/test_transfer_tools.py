@@ -19,9 +19,10 @@ pytestmark = pytest.mark.slow
 
 ARCH = dict(embed_dims=32, num_layers=4, num_heads=2, feedforward_channels=64)
 CONV_ARCH = dict(embed_dims=[16, 24, 32], depths=[1, 1, 2], num_heads=2)
-# backbone kind -> (pretrainer config, pretraining backbone, downstream backbone overrides)
+# backbone kind -> the tiny downstream backbone (overrides of the shipped config's)
 KINDS = {
-    'vit': dict(backbone=dict(arch=dict(_delete_=True, **ARCH), img_size=64, patch_size=8, out_indices=[0, 1, 2, 3])),
+    'vit': dict(backbone=dict(arch=dict(_delete_=True, **ARCH), img_size=64, patch_size=8,
+                              out_indices=[0, 1, 2, 3])),
     'vit-proxies': dict(backbone=dict(arch=dict(_delete_=True, **ARCH), img_size=64, patch_size=8,
                                       out_indices=[0, 1, 2, 3], num_proxy_tokens=4,
                                       proxy_block=None)),

@@ -81,14 +81,16 @@ def test_mmdet_cascade_mask_rcnn_gets_a_learning_rate_per_vit_layer():
 
 
 def test_convvit_and_proxies_get_per_layer_rates_too():
-    cfg = shipped('coco/semanticmim-maskfeat_vit-base-p16_cascade-mask-rcnn_fpn_8xb2-amp-1x_coco.py')
+    cfg = shipped(
+        'coco/semanticmim-maskfeat_vit-base-p16_cascade-mask-rcnn_fpn_8xb2-amp-1x_coco.py')
     cfg.model.neck[0].embed_dim = 32
     cfg.model.neck[1].in_channels = [32] * 4
     lrs = lr_by_name(build(cfg, 'mmdet'), cfg)
     assert lrs['backbone.proxy_tokens'] == pytest.approx(1e-4 * 0.65**5)
     check_per_layer_rates(lrs)
     cfg = Config.fromfile(osp.join(
-        REPO, 'configs/downstream/ade20k/mrmae_convvit-base-p16_upernet_8xb2-amp-160k_ade20k-512x512.py'))
+        REPO, 'configs/downstream/ade20k',
+        'mrmae_convvit-base-p16_upernet_8xb2-amp-160k_ade20k-512x512.py'))
     cfg.model.backbone.update(arch=dict(embed_dims=[16, 24, 32], depths=[1, 1, 4], num_heads=2),
                               img_size=64, init_cfg=None)
     cfg.model.decode_head.update(in_channels=[16, 24, 32, 32], channels=16)

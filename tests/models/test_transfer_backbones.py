@@ -54,8 +54,8 @@ def test_position_embeddings_are_interpolated_to_the_downstream_resolution(mae_c
     assert model(torch.randn(1, 3, 64, 64))[0].shape == (1, 32, 8, 8)
 
 
-def test_a_backbone_that_does_not_fit_the_checkpoint_is_a_clear_error(proxy_checkpoint,
-                                                                       mae_checkpoint, tmp_path):
+def test_a_backbone_that_does_not_fit_the_checkpoint_is_a_clear_error(
+        proxy_checkpoint, mae_checkpoint, tmp_path):
     path, _ = proxy_checkpoint
     with pytest.raises(ConfigError, match=r'init_cfg.checkpoint=.*lacks.*proxy_tokens'
                                           r'|tensors the backbone lacks.*proxy_tokens'):
@@ -71,8 +71,8 @@ def test_a_backbone_that_does_not_fit_the_checkpoint_is_a_clear_error(proxy_chec
         downstream_vit(str(tmp_path / 'absent.pth'))
 
 
-def test_pooled_features_get_a_fresh_norm_and_the_final_norm_may_be_dropped(mae_checkpoint,
-                                                                             capsys):
+def test_pooled_features_get_a_fresh_norm_and_the_final_norm_may_be_dropped(
+        mae_checkpoint, capsys):
     path, mae = mae_checkpoint
     MMLogger.get_instance('test-fresh-norm')
     model = downstream_vit(path, out_type='avg_featmap', final_norm=False)

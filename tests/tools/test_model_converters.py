@@ -28,7 +28,8 @@ def test_extract_backbone_keeps_the_transfer_backbone_and_it_loads_downstream(se
     out = str(tmp_path / 'backbone.safetensors')
     proc = run_tool(['tools/model_converters/extract_backbone.py', path, out])
     state = load_state_dict_file(out)
-    assert not any(k.startswith(('backbone.', 'mask_layers', 'mask_token', 'target')) for k in state)
+    assert not any(k.startswith(('backbone.', 'mask_layers', 'mask_token', 'target'))
+                   for k in state)
     assert torch.equal(state['proxy_tokens'], model.backbone.proxy_tokens)
     assert 'left out' in proc.stdout
     downstream = MODELS.build(dict(

@@ -43,4 +43,3 @@ class BackboneLayerDecayOptimWrapperConstructor(LearningRateDecayOptimWrapperCon
                     f'{type(backbone).__name__}')
             get_layer_depth = partial(backbone.get_layer_depth, prefix='backbone.')
         super().add_params(params, module, prefix, get_layer_depth=get_layer_depth, **kwargs)
-
