@@ -104,6 +104,19 @@ def mae_checkpoint(tmp_path):
     return path, mae
 
 
+@pytest.fixture
+def semanticmim_checkpoint(tmp_path):
+    """A checkpoint of a tiny SemanticMIM-on-MaskFeat (3 proxies, mask token, [MASK] branch)."""
+    from mimtoolkit.registry import MODELS
+    cfg = tiny_maskfeat_cfg()
+    cfg['backbone']['num_proxy_tokens'] = 3
+    model = MODELS.build(cfg)
+    model.init_weights()
+    path = str(tmp_path / 'semanticmim.pth')
+    torch.save({'meta': {}, 'state_dict': model.state_dict()}, path)
+    return path, model
+
+
 def tiny_mixedae_cfg(mode='compose', segments=True, contrastive=True):
     """A 2-layer MixedAE on 32x32 inputs, patch 8 (16 patches), r = 0.25."""
     cfg = dict(tiny_mae_cfg(), type='MixedAE',

@@ -46,12 +46,17 @@ def check_per_layer_rates(lrs, base_lr=1e-4, rate=0.65, depths=6):
     assert heads and all(v == pytest.approx(base_lr) for v in heads)
 
 
-def test_mmseg_upernet_gets_a_learning_rate_per_vit_layer():
+def tiny_upernet():
+    """(model, config) of the shipped MAE UperNet config with a tiny ViT."""
     cfg = shipped('ade20k/mae_vit-base-p16_upernet_8xb2-amp-160k_ade20k-512x512.py')
     cfg.model.neck.embed_dim = 32
     cfg.model.decode_head.update(in_channels=[32] * 4, channels=16)
     cfg.model.auxiliary_head.update(in_channels=32, channels=16)
-    model = build(cfg, 'mmseg')
+    return build(cfg, 'mmseg'), cfg
+
+
+def test_mmseg_upernet_gets_a_learning_rate_per_vit_layer():
+    model, cfg = tiny_upernet()
     lrs = lr_by_name(model, cfg)
     check_per_layer_rates(lrs)
     assert lrs['decode_head.conv_seg.weight'] == pytest.approx(1e-4)
@@ -59,11 +64,7 @@ def test_mmseg_upernet_gets_a_learning_rate_per_vit_layer():
 
 def test_mmseg_own_constructor_keys_off_class_names_and_refuses_our_backbone():
     """Why the configs use our constructor: mmseg's picks its rule by the backbone's name."""
-    cfg = shipped('ade20k/mae_vit-base-p16_upernet_8xb2-amp-160k_ade20k-512x512.py')
-    cfg.model.neck.embed_dim = 32
-    cfg.model.decode_head.update(in_channels=[32] * 4, channels=16)
-    cfg.model.auxiliary_head.update(in_channels=32, channels=16)
-    model = build(cfg, 'mmseg')
+    model, cfg = tiny_upernet()
     cfg.optim_wrapper.update(constructor='LayerDecayOptimizerConstructor',
                              paramwise_cfg=dict(num_layers=4, layer_decay_rate=0.65))
     with pytest.raises(NotImplementedError):

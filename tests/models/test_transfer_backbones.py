@@ -6,7 +6,7 @@ from mmpretrain.models.utils import resize_pos_embed
 
 from mimtoolkit.registry import MODELS
 from mimtoolkit.utils import ConfigError
-from ..conftest import TINY_ARCH, tiny_maskfeat_cfg
+from ..conftest import TINY_ARCH
 
 
 def downstream_vit(checkpoint, img_size=32, **kwargs):
@@ -18,23 +18,11 @@ def downstream_vit(checkpoint, img_size=32, **kwargs):
     return model
 
 
-@pytest.fixture
-def proxy_checkpoint(tmp_path):
-    """A SemanticMIM-on-MaskFeat pretrainer's checkpoint: proxies, mask token, [MASK] branch."""
-    cfg = tiny_maskfeat_cfg()
-    cfg['backbone']['num_proxy_tokens'] = 4
-    model = MODELS.build(cfg)
-    model.init_weights()
-    path = str(tmp_path / 'semanticmim.pth')
-    torch.save({'meta': {}, 'state_dict': model.state_dict()}, path)
-    return path, model
-
-
 def test_a_pretraining_checkpoint_loads_every_backbone_tensor_and_names_what_it_left_out(
-        proxy_checkpoint, capsys):
-    path, pretrainer = proxy_checkpoint
+        semanticmim_checkpoint, capsys):
+    path, pretrainer = semanticmim_checkpoint
     MMLogger.get_instance('test-left-out')  # logs to this test's captured stdout
-    model = downstream_vit(path, num_proxy_tokens=4, proxy_block=None)
+    model = downstream_vit(path, num_proxy_tokens=3, proxy_block=None)
     for name, value in model.state_dict().items():
         assert torch.equal(value, pretrainer.backbone.state_dict()[name]), name
     log = capsys.readouterr().out
@@ -55,14 +43,14 @@ def test_position_embeddings_are_interpolated_to_the_downstream_resolution(mae_c
 
 
 def test_a_backbone_that_does_not_fit_the_checkpoint_is_a_clear_error(
-        proxy_checkpoint, mae_checkpoint, tmp_path):
-    path, _ = proxy_checkpoint
+        semanticmim_checkpoint, mae_checkpoint, tmp_path):
+    path, _ = semanticmim_checkpoint
     with pytest.raises(ConfigError, match=r'init_cfg.checkpoint=.*lacks.*proxy_tokens'
                                           r'|tensors the backbone lacks.*proxy_tokens'):
         downstream_vit(path)  # proxies pretrained, none built
     mae_path, _ = mae_checkpoint
     with pytest.raises(ConfigError, match=r"lacks 1 of the model's .* \['proxy_tokens'\]"):
-        downstream_vit(mae_path, num_proxy_tokens=4, proxy_block=None)
+        downstream_vit(mae_path, num_proxy_tokens=3, proxy_block=None)
     with pytest.raises(ConfigError, match='shapes differ for layers.0'):
         downstream_vit(mae_path, arch=dict(TINY_ARCH, feedforward_channels=32))
     with pytest.raises(ConfigError, match=r"backbone.init_cfg.checkpoint=None is invalid"):

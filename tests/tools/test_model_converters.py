@@ -5,7 +5,7 @@ import torch
 
 from mimtoolkit.registry import MODELS
 from mimtoolkit.utils import load_state_dict_file
-from ..conftest import TINY_ARCH, run_tool, tiny_mae_cfg, tiny_maskfeat_cfg
+from ..conftest import TINY_ARCH, run_tool, tiny_mae_cfg
 
 
 def save(model, path):
@@ -13,18 +13,9 @@ def save(model, path):
     return str(path)
 
 
-@pytest.fixture
-def semanticmim(tmp_path):
-    cfg = tiny_maskfeat_cfg()
-    cfg['backbone']['num_proxy_tokens'] = 3
-    model = MODELS.build(cfg)
-    model.init_weights()
-    return save(model, tmp_path / 'semanticmim.pth'), model
-
-
-def test_extract_backbone_keeps_the_transfer_backbone_and_it_loads_downstream(semanticmim,
-                                                                              tmp_path):
-    path, model = semanticmim
+def test_extract_backbone_keeps_the_transfer_backbone_and_it_loads_downstream(
+        semanticmim_checkpoint, tmp_path):
+    path, model = semanticmim_checkpoint
     out = str(tmp_path / 'backbone.safetensors')
     proc = run_tool(['tools/model_converters/extract_backbone.py', path, out])
     state = load_state_dict_file(out)
