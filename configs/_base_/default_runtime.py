@@ -8,6 +8,7 @@ default_hooks = dict(
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    random_state=dict(type='RandomStateHook'),  # exact --resume (docs/reliability.md)
 )
 
 env_cfg = dict(

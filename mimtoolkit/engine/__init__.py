@@ -1,9 +1,13 @@
-"""Training engine: hooks and optimizer wrappers."""
+"""Training engine: hooks, optimizer wrappers and constructors, the runner."""
 # mmpretrain's engine parts (e.g. LearningRateDecayOptimWrapperConstructor) register on
 # import; configs in our scope reach them through our child registries.
 import mmpretrain.engine  # noqa: F401
 
-from .hooks import ReconstructionVisHook
+from .hooks import RandomStateHook, ReconstructionVisHook
 from .optimizers import AutoAmpOptimWrapper, CPUAutocastOptimWrapper
+from .runner import AtomicCheckpointRunner
 
-__all__ = ['ReconstructionVisHook', 'AutoAmpOptimWrapper', 'CPUAutocastOptimWrapper']
+__all__ = [
+    'RandomStateHook', 'ReconstructionVisHook', 'AutoAmpOptimWrapper', 'CPUAutocastOptimWrapper',
+    'AtomicCheckpointRunner'
+]

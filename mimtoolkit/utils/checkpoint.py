@@ -30,7 +30,7 @@ def allow_mmengine_checkpoints() -> None:
     copyreg.pickle(HistoryBuffer, _reduce_history_buffer)
     multiarray = getattr(np, '_core', np.core).multiarray  # numpy 2 renamed np.core
     np_dtype_classes = [type(np.dtype(t)) for t in (
-        np.float64, np.float32, np.float16, np.int64, np.int32, np.uint8, np.bool_)]
+        np.float64, np.float32, np.float16, np.int64, np.int32, np.uint32, np.uint8, np.bool_)]
     torch.serialization.add_safe_globals([
         HistoryBuffer, np.ndarray, np.dtype, multiarray._reconstruct, multiarray.scalar,
         *np_dtype_classes
