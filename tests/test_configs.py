@@ -242,3 +242,15 @@ def test_downstream_config_builds_in_its_library_and_points_at_its_pretraining_r
     assert type(model.backbone).__name__ in ('MIMViT', 'ConvViT')
     if cfg.default_scope in ('mmseg', 'mmdet'):  # the recipe's drop path, deepest layer
         assert model.backbone.layers[-1].ffn.dropout_layer.drop_prob == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
+def test_every_pretraining_config_guards_against_nan_and_can_clip_gradients(path):
+    from mmengine.optim import build_optim_wrapper
+
+    from mimtoolkit.engine.optimizers.guarded_optim_wrappers import NonFiniteGuard
+    cfg = Config.fromfile(path)
+    cfg.merge_from_dict({'optim_wrapper.clip_grad.max_norm': 1.5})
+    wrapper = build_optim_wrapper(torch.nn.Linear(2, 2), cfg.optim_wrapper)
+    assert isinstance(wrapper, NonFiniteGuard) and wrapper.nonfinite_loss == 'stop'
+    assert wrapper.clip_grad_kwargs['max_norm'] == 1.5

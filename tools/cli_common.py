@@ -64,10 +64,10 @@ def run_cli(main: Callable[[], None]) -> None:
     Set ``MIMTOOLKIT_TRACEBACK=1`` to see the full traceback instead.
     """
     import mimtoolkit  # noqa: F401  (registers the parts, allows our checkpoints)
-    from mimtoolkit.utils import ConfigError
+    from mimtoolkit.utils import ConfigError, NonFiniteLossError
     try:
         main()
-    except (ConfigError, FileNotFoundError, KeyError) as err:
+    except (ConfigError, NonFiniteLossError, FileNotFoundError, KeyError) as err:
         if os.environ.get('MIMTOOLKIT_TRACEBACK'):
             raise
         message = err.args[0] if isinstance(err, KeyError) and err.args else err

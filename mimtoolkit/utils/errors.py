@@ -23,3 +23,7 @@ def require(condition: bool, field: str, value: Any, allowed: str) -> None:
     """
     if not condition:
         raise ConfigError(f'{field}={value!r} is invalid: expected {allowed}')
+
+
+class NonFiniteLossError(RuntimeError):
+    """A loss became NaN or inf; the message names the iteration and the losses."""

@@ -1,4 +1,4 @@
-"""Exact resume and crash-safe checkpoints, through tools/train.py.
+"""Exact resume, crash-safe checkpoints and the NaN guard, through tools/train.py.
 
 A run killed while writing its epoch-2 checkpoint keeps a whole epoch-1 checkpoint as the
 latest; ``--resume`` from it reproduces the uninterrupted run's epoch-2 losses (data order,
@@ -31,10 +31,11 @@ def with_crash_import(config: str, tmp_path) -> str:
     return str(path)
 
 
-def train(config, work_dir, *extra, crash_on=None):
+def train(config, work_dir, *extra, crash_on='', check=True):
+    """tools/train.py on the small settings; ``crash_on``: a checkpoint name to die writing."""
     return run_tool(['tools/train.py', config, '--work-dir', str(work_dir), *extra,
-                     '--cfg-options', *SMALL], check=crash_on is None,
-                    env_extra=dict(MIMTOOLKIT_TEST_CRASH_ON=crash_on or '', PYTHONPATH=REPO))
+                     '--cfg-options', *SMALL], check=check,
+                    env_extra=dict(MIMTOOLKIT_TEST_CRASH_ON=crash_on, PYTHONPATH=REPO))
 
 
 @pytest.mark.parametrize('method', list(CONFIGS))
@@ -44,7 +45,7 @@ def test_a_run_killed_while_saving_resumes_exactly(method, tmp_path):
     straight = [r['loss'] for r in scalars(str(tmp_path / 'straight'))]
 
     work = tmp_path / 'crashed'
-    proc = train(config, work, crash_on='epoch_2.pth')
+    proc = train(config, work, crash_on='epoch_2.pth', check=False)
     assert proc.returncode == 3
     assert not (work / 'epoch_2.pth').exists()  # only the .part file holds the broken bytes
     with open(work / 'last_checkpoint') as f:
@@ -61,3 +62,20 @@ def test_a_run_killed_while_saving_resumes_exactly(method, tmp_path):
     again = [r['loss'] for r in records[-per_epoch:]]  # epoch 2 after the resume
     assert again == pytest.approx(straight[per_epoch:], rel=1e-6, abs=1e-7)
     assert (work / 'epoch_2.pth').is_file()
+
+
+def test_a_nan_loss_stops_the_run_in_one_line_with_the_last_checkpoint_intact(tmp_path):
+    config = tmp_path / 'poisoned.py'
+    config.write_text(
+        f"_base_ = [{osp.join(REPO, CONFIGS['mae'])!r}]\n"
+        "custom_imports = dict(imports=['tests.e2e.poison_weights'])\n"
+        "custom_hooks = [dict(type='PoisonWeightsHook', at=7)]\n")  # in epoch 2 (5 per epoch)
+    proc = train(str(config), tmp_path / 'work', check=False)
+    assert proc.returncode == 2 and 'Traceback' not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith(
+        'error: non-finite loss at iteration 8: loss_rec; stopped before updating the weights')
+    with open(tmp_path / 'work' / 'last_checkpoint') as f:
+        latest = f.read().strip()
+    assert osp.basename(latest) == 'epoch_1.pth'
+    state = torch.load(latest, map_location='cpu', weights_only=False)['state_dict']
+    assert all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point())

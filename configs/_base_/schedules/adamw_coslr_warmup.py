@@ -2,7 +2,7 @@
 max_epochs = 800
 warmup_epochs = 40
 optim_wrapper = dict(
-    type='OptimWrapper',
+    type='GuardedOptimWrapper',  # stops on a NaN/inf loss (nonfinite_loss='skip' skips the step)
     optimizer=dict(type='AdamW', lr=1.5e-4 * 4096 / 256, betas=(0.9, 0.95), weight_decay=0.05),
     paramwise_cfg=dict(
         bias_decay_mult=0.0,

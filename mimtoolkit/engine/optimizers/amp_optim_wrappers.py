@@ -4,14 +4,15 @@ from contextlib import contextmanager
 import torch
 import torch.nn as nn
 from mmengine.logging import print_log
-from mmengine.optim import AmpOptimWrapper, OptimWrapper
+from mmengine.optim import OptimWrapper
 
 from mimtoolkit.registry import OPTIM_WRAPPERS
 from mimtoolkit.utils import require
+from .guarded_optim_wrappers import GuardedAmpOptimWrapper, GuardedOptimWrapper
 
 
 @OPTIM_WRAPPERS.register_module()
-class CPUAutocastOptimWrapper(OptimWrapper):
+class CPUAutocastOptimWrapper(GuardedOptimWrapper):
     """Runs the forward pass under ``torch.autocast('cpu')`` (bf16 by default).
 
     mmengine's ``AmpOptimWrapper`` asserts a GPU; CPUs with AMX/AVX-512 bf16
@@ -53,7 +54,7 @@ def AutoAmpOptimWrapper(loss_scale='dynamic', dtype=None, **kwargs) -> OptimWrap
     if torch.cuda.is_available():
         print_log(f'AutoAmpOptimWrapper: CUDA AMP ({dtype or "float16"}, loss_scale={loss_scale})',
                   logger='current')
-        return AmpOptimWrapper(loss_scale=loss_scale, dtype=dtype, **kwargs)
+        return GuardedAmpOptimWrapper(loss_scale=loss_scale, dtype=dtype, **kwargs)
     print_log(f'AutoAmpOptimWrapper: no CUDA, {dtype or "bfloat16"} autocast on the CPU',
               logger='current')
     return CPUAutocastOptimWrapper(dtype=dtype or 'bfloat16', **kwargs)

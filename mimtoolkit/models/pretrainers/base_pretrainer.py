@@ -1,7 +1,9 @@
 """What every pretrainer shares: building its parts and refusing what it cannot wire."""
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
 
+import torch
 import torch.nn as nn
+from mmengine.logging import MessageHub
 from mmpretrain.models.selfsup import BaseSelfSupervisor
 from mmpretrain.structures import DataSample
 
@@ -109,3 +111,15 @@ class BasePretrainer(BaseSelfSupervisor):
     def loss(self, inputs, data_samples: List[DataSample]) -> Dict:
         """Named losses of one step; see subclasses."""
         raise NotImplementedError
+
+    def parse_losses(self, losses: Dict) -> Tuple[torch.Tensor, Dict]:
+        """mmengine's sum of the named losses, noting which are NaN/inf.
+
+        The names go to the message hub (``'nonfinite_losses'``), where the
+        optimizer wrapper's guard reports them (see ``GuardedOptimWrapper``).
+        """
+        bad = [name for name, value in losses.items() if 'loss' in name and not all(
+            torch.isfinite(v.detach()).all() for v in (value if isinstance(value, list)
+                                                       else [value]))]
+        MessageHub.get_current_instance().update_info('nonfinite_losses', bad)
+        return super().parse_losses(losses)

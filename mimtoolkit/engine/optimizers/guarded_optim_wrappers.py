@@ -1,0 +1,78 @@
+"""Optimizer wrappers that refuse to step on a non-finite loss."""
+import torch
+import torch.distributed as dist
+from mmengine.logging import MessageHub, print_log
+from mmengine.optim import AmpOptimWrapper, OptimWrapper
+
+from mimtoolkit.registry import OPTIM_WRAPPERS
+from mimtoolkit.utils import NonFiniteLossError, require
+
+POLICIES = ('stop', 'skip')
+
+
+class NonFiniteGuard:
+    """Checks the loss before every update; on NaN/inf stops the run or skips the step.
+
+    The pretrainer records which named losses were not finite
+    (``BasePretrainer.parse_losses`` -> message hub ``'nonfinite_losses'``);
+    the check happens before ``backward``, so the weights, the optimizer
+    state and every checkpoint on disk stay as they were. In a multi-process
+    run the ranks agree (one all-reduce of a flag), so they all stop or all
+    skip together.
+
+    Args:
+        nonfinite_loss (str): ``'stop'`` (default): raise
+            :class:`~mimtoolkit.utils.NonFiniteLossError` naming the iteration
+            and the losses; ``tools/train.py`` reports it in one line.
+            ``'skip'``: log a warning and skip the update (as AMP's loss
+            scaling does for non-finite gradients), counted in the message
+            hub as ``'skipped_nonfinite_steps'``.
+    """
+
+    def _init_guard(self, nonfinite_loss: str) -> None:
+        require(nonfinite_loss in POLICIES, 'optim_wrapper.nonfinite_loss', nonfinite_loss,
+                f'one of {POLICIES}')
+        self.nonfinite_loss = nonfinite_loss
+
+    def update_params(self, loss: torch.Tensor, *args, **kwargs) -> None:
+        """Update unless the loss is NaN/inf on any rank (then stop or skip)."""
+        bad = ~torch.isfinite(loss.detach()).all()
+        if dist.is_available() and dist.is_initialized():
+            flag = bad.float().reshape(1)
+            dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+            bad = flag.item() > 0
+        if not bad:
+            return super().update_params(loss, *args, **kwargs)
+        hub = MessageHub.get_current_instance()
+        names = hub.get_info('nonfinite_losses') or ['loss']
+        message = (f'non-finite loss at iteration {hub.get_info("iter", -1) + 1}: '
+                   + ', '.join(names))
+        if self.nonfinite_loss == 'stop':
+            raise NonFiniteLossError(
+                f'{message}; stopped before updating the weights (the checkpoints in work_dir '
+                'are intact: --resume continues from the last one). Lower the lr, clip '
+                'gradients (optim_wrapper.clip_grad=dict(max_norm=...)), or skip such steps '
+                "(optim_wrapper.nonfinite_loss='skip')")
+        skipped = (hub.get_info('skipped_nonfinite_steps') or 0) + 1
+        hub.update_info('skipped_nonfinite_steps', skipped)
+        print_log(f'{message}; step skipped ({skipped} so far)', logger='current',
+                  level=30)
+        self.zero_grad()
+
+
+@OPTIM_WRAPPERS.register_module()
+class GuardedOptimWrapper(NonFiniteGuard, OptimWrapper):
+    """mmengine's ``OptimWrapper`` with :class:`NonFiniteGuard`."""
+
+    def __init__(self, nonfinite_loss: str = 'stop', **kwargs) -> None:
+        self._init_guard(nonfinite_loss)
+        super().__init__(**kwargs)
+
+
+@OPTIM_WRAPPERS.register_module()
+class GuardedAmpOptimWrapper(NonFiniteGuard, AmpOptimWrapper):
+    """mmengine's ``AmpOptimWrapper`` (CUDA AMP) with :class:`NonFiniteGuard`."""
+
+    def __init__(self, nonfinite_loss: str = 'stop', **kwargs) -> None:
+        self._init_guard(nonfinite_loss)
+        super().__init__(**kwargs)
