@@ -70,7 +70,9 @@ def run_cli(main: Callable[[], None]) -> None:
     except (ConfigError, NonFiniteLossError, FileNotFoundError, KeyError) as err:
         if os.environ.get('MIMTOOLKIT_TRACEBACK'):
             raise
-        message = err.args[0] if isinstance(err, KeyError) and err.args else err
+        message = str(err.args[0] if isinstance(err, KeyError) and err.args else err)
+        if 'Original Traceback' in message:  # raised in a data worker: its own last line
+            message = message.strip().splitlines()[-1].split(': ', 1)[-1]
         print(f'error: {message}', file=sys.stderr)
         sys.exit(2)
     else:

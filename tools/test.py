@@ -26,8 +26,8 @@ def main(argv=None) -> None:
         from mimtoolkit.utils import ConfigError
         raise ConfigError(f'checkpoint={args.checkpoint!r} is invalid: expected an existing file')
     cfg.load_from = args.checkpoint
-    from mmengine.runner import Runner
-    runner = Runner.from_cfg(cfg)
+    from mimtoolkit.engine import MIMRunner
+    runner = MIMRunner.from_cfg(cfg)
     metrics = runner.test()
     if args.out:
         import mmengine

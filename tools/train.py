@@ -72,8 +72,8 @@ def main(argv=None) -> None:
         from mmengine.registry import RUNNERS
         runner = RUNNERS.build(cfg)
     else:
-        from mimtoolkit.engine import AtomicCheckpointRunner
-        runner = AtomicCheckpointRunner.from_cfg(cfg)
+        from mimtoolkit.engine import MIMRunner
+        runner = MIMRunner.from_cfg(cfg)
     check_load_from(runner)
     runner.train()
 

@@ -11,7 +11,7 @@ _base_ = [
 train_dataloader = dict(
     batch_size=256,
     dataset=dict(pipeline=[
-        dict(type='LoadImageFromFile'),
+        dict(type='CheckedLoadImageFromFile'),
         dict(type='RandomResizedCrop', scale=224, crop_ratio_range=(0.08, 1.0),
              backend='pillow', interpolation='bicubic'),
         dict(type='RandomFlip', prob=0.5),

@@ -14,7 +14,7 @@ model = dict(masker=dict(mask_ratio=0.4, min_num_patches=15))
 train_dataloader = dict(
     batch_size=256,
     dataset=dict(pipeline=[
-        dict(type='LoadImageFromFile'),
+        dict(type='CheckedLoadImageFromFile'),
         dict(type='RandomResizedCrop', scale=224, crop_ratio_range=(0.5, 1.0),
              backend='pillow', interpolation='bicubic'),
         dict(type='RandomFlip', prob=0.5),

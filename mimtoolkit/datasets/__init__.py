@@ -2,9 +2,9 @@
 from .fashion_mnist import OfflineFashionMNIST
 from .samplers import SemanticPairBatchSampler, dataset_labels
 from .skimage_photos import SKIMAGE_PHOTOS, SkimagePhotos
-from .transforms import GrayToRGB
+from .transforms import CheckedLoadImageFromFile, GrayToRGB
 
 __all__ = [
     'SkimagePhotos', 'SKIMAGE_PHOTOS', 'OfflineFashionMNIST', 'GrayToRGB',
-    'SemanticPairBatchSampler', 'dataset_labels'
+    'CheckedLoadImageFromFile', 'SemanticPairBatchSampler', 'dataset_labels'
 ]

@@ -5,9 +5,9 @@ import mmpretrain.engine  # noqa: F401
 
 from .hooks import RandomStateHook, ReconstructionVisHook
 from .optimizers import AutoAmpOptimWrapper, CPUAutocastOptimWrapper
-from .runner import AtomicCheckpointRunner
+from .runner import MIMRunner
 
 __all__ = [
     'RandomStateHook', 'ReconstructionVisHook', 'AutoAmpOptimWrapper', 'CPUAutocastOptimWrapper',
-    'AtomicCheckpointRunner'
+    'MIMRunner'
 ]

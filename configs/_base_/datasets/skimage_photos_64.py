@@ -1,7 +1,7 @@
 # The embedded default data: random 64x64 crops of scikit-image's bundled photos.
 dataset_type = 'SkimagePhotos'
 train_pipeline = [
-    dict(type='LoadImageFromFile', imdecode_backend='pillow'),  # quiet about ICC profiles
+    dict(type='CheckedLoadImageFromFile'),  # Pillow: refuses truncated files, quiet about ICC
     dict(type='RandomResizedCrop', scale=64, crop_ratio_range=(0.08, 1.0), backend='pillow',
          interpolation='bicubic'),
     dict(type='RandomFlip', prob=0.5),

@@ -1,4 +1,4 @@
-"""Runner: mmengine's, with checkpoints written atomically."""
-from .atomic_checkpoint_runner import AtomicCheckpointRunner
+"""Runner: mmengine's, with atomic checkpoints and clear dataset errors."""
+from .mim_runner import MIMRunner
 
-__all__ = ['AtomicCheckpointRunner']
+__all__ = ['MIMRunner']

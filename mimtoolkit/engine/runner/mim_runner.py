@@ -1,0 +1,51 @@
+"""MIMRunner: mmengine's Runner with whole-or-absent checkpoints and clear dataset errors."""
+import os
+import os.path as osp
+from typing import Dict, Optional, Union
+
+from mmengine.dist import master_only
+from mmengine.runner import Runner
+from torch.utils.data import DataLoader
+
+from mimtoolkit.utils import ConfigError
+
+
+class MIMRunner(Runner):
+    """The Runner ``tools/train.py`` uses unless a config names a ``runner_type``.
+
+    - ``save_checkpoint`` writes ``NAME.part`` and renames it (``os.replace``,
+      atomic on POSIX): mmengine writes in place, so a process killed
+      mid-write would leave a truncated ``epoch_N.pth``; here
+      ``last_checkpoint`` and ``--resume`` only ever see whole files. Remote
+      (non-local) work dirs are written as mmengine does.
+    - ``build_dataloader`` turns a dataset that cannot be built (a data root
+      that does not exist, a folder without images) or that is empty into one
+      :class:`~mimtoolkit.utils.ConfigError` naming the dataset and its root.
+    """
+
+    @master_only
+    def save_checkpoint(self, out_dir: str, filename: str, *args, **kwargs) -> None:
+        """Save as mmengine does, through a temporary file (see the class docstring)."""
+        if not osp.isdir(out_dir):  # a remote backend: no rename
+            return super().save_checkpoint(out_dir, filename, *args, **kwargs)
+        partial = f'{filename}.part'
+        super().save_checkpoint(out_dir, partial, *args, **kwargs)
+        os.replace(osp.join(out_dir, partial), osp.join(out_dir, filename))
+
+    @staticmethod
+    def build_dataloader(dataloader: Union[DataLoader, Dict], seed: Optional[int] = None,
+                         diff_rank_seed: bool = False) -> DataLoader:
+        """mmengine's dataloader, refusing a dataset that cannot be built or is empty."""
+        if isinstance(dataloader, DataLoader):
+            return dataloader
+        dataset = dataloader.get('dataset', {})
+        where = (f"dataset type={dataset.get('type')!r} data_root={dataset.get('data_root')!r}"
+                 if isinstance(dataset, dict) else f'dataset {type(dataset).__name__}')
+        try:
+            loader = Runner.build_dataloader(dataloader, seed, diff_rank_seed)
+        except (OSError, RuntimeError) as err:
+            raise ConfigError(f'{where} is invalid: {str(err).splitlines()[0][:300]}') from None
+        if len(loader.dataset) == 0:
+            raise ConfigError(f'{where} is invalid: it has no samples; expected at least one '
+                              '(check data_root, ann_file and data_prefix)')
+        return loader
