@@ -9,6 +9,7 @@ _base_ = [
     'mmseg::_base_/datasets/ade20k.py',
     'mmseg::_base_/default_runtime.py',
     'mmseg::_base_/schedules/schedule_160k.py',
+    '../../_base_/adamw_vit-layer-decay-0.65.py',
 ]
 custom_imports = dict(imports=['mimtoolkit'], allow_failed_imports=False)
 crop_size = (512, 512)
@@ -34,19 +35,7 @@ model = dict(
     auxiliary_head=dict(in_channels=768, num_classes=150, norm_cfg=norm_cfg),
     test_cfg=dict(mode='slide', crop_size=crop_size, stride=(341, 341)))
 
-optim_wrapper = dict(
-    _delete_=True,
-    type='mimtoolkit.AutoAmpOptimWrapper',  # fp16 AMP on a GPU (bf16 autocast on a CPU)
-    optimizer=dict(type='AdamW', lr=1e-4, betas=(0.9, 0.999), weight_decay=0.05),
-    constructor='mimtoolkit.BackboneLayerDecayOptimWrapperConstructor',
-    paramwise_cfg=dict(
-        layer_decay_rate=0.65,
-        flat_decay_mult=0.0,  # biases and norms: no weight decay (as mmseg's recipe)
-        custom_keys={
-            '.pos_embed': dict(decay_mult=0.0),
-            '.cls_token': dict(decay_mult=0.0),
-            '.proxy_tokens': dict(decay_mult=0.0),
-        }))
+optim_wrapper = {{_base_.vit_layer_decay_optim_wrapper}}
 param_scheduler = [
     dict(type='LinearLR', start_factor=1e-6, by_epoch=False, begin=0, end=1500),
     dict(type='PolyLR', eta_min=0.0, power=1.0, begin=1500, end=160000, by_epoch=False),

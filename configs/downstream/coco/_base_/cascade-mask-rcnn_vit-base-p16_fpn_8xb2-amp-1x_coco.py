@@ -9,6 +9,7 @@ _base_ = [
     'mmdet::_base_/datasets/coco_instance.py',
     'mmdet::_base_/schedules/schedule_1x.py',
     'mmdet::_base_/default_runtime.py',
+    '../../_base_/adamw_vit-layer-decay-0.65.py',
 ]
 custom_imports = dict(imports=['mimtoolkit'], allow_failed_imports=False)
 norm_cfg = dict(type='SyncBN', requires_grad=True)
@@ -30,18 +31,6 @@ model = dict(
         dict(type='FPN', in_channels=[768, 768, 768, 768], out_channels=256, num_outs=5),
     ])
 
-optim_wrapper = dict(
-    _delete_=True,
-    type='mimtoolkit.AutoAmpOptimWrapper',  # fp16 AMP on a GPU (bf16 autocast on a CPU)
-    optimizer=dict(type='AdamW', lr=1e-4, betas=(0.9, 0.999), weight_decay=0.05),
-    constructor='mimtoolkit.BackboneLayerDecayOptimWrapperConstructor',
-    paramwise_cfg=dict(
-        layer_decay_rate=0.65,
-        flat_decay_mult=0.0,  # biases and norms: no weight decay
-        custom_keys={
-            '.pos_embed': dict(decay_mult=0.0),
-            '.cls_token': dict(decay_mult=0.0),
-            '.proxy_tokens': dict(decay_mult=0.0),
-        }))
+optim_wrapper = {{_base_.vit_layer_decay_optim_wrapper}}
 train_dataloader = dict(batch_size=2)  # x 8 GPUs
 auto_scale_lr = dict(base_batch_size=16)
