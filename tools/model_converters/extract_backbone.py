@@ -15,9 +15,6 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from cli_common import run_cli  # noqa: E402
 
-#: Key prefixes of pretraining-only backbone modules (see ``MIMViT.unused_in_transfer``).
-PRETRAINING_ONLY = ('mask_token', 'segment_embed', 'mask_layers.', 'mask_norm.')
-
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Extract the backbone of a checkpoint')
@@ -30,6 +27,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def main(argv=None) -> None:
+    from mimtoolkit.models.backbones.mim_vit import PRETRAINING_ONLY_KEYS
     from mimtoolkit.utils import ConfigError, load_state_dict_file, save_state_dict_file
     args = parse_args(argv)
     state = load_state_dict_file(args.checkpoint, 'checkpoint')
@@ -37,7 +35,8 @@ def main(argv=None) -> None:
     if not backbone:
         raise ConfigError(f'--prefix={args.prefix!r} is invalid: no key of {args.checkpoint} '
                           f'starts with it (keys start with e.g. {sorted(state)[:3]})')
-    dropped = [] if args.keep_all else [k for k in backbone if k.startswith(PRETRAINING_ONLY)]
+    dropped = [] if args.keep_all else [
+        k for k in backbone if k.startswith(PRETRAINING_ONLY_KEYS)]
     kept = {k: v for k, v in backbone.items() if k not in dropped}
     save_state_dict_file(kept, args.out, meta=dict(source=args.checkpoint, prefix=args.prefix))
     print(f'{len(kept)} backbone tensors -> {args.out}'

@@ -29,9 +29,10 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> None:
     from mimtoolkit.registry import MODELS
-    from mimtoolkit.utils import (ConfigError, is_timm_vit, load_state_dict_file,
-                                  load_pretrained_backbone, official_mae_to_pretrainer,
-                                  save_state_dict_file)
+    from mimtoolkit.utils import (ConfigError, backbone_state_dict, is_timm_vit,
+                                  load_pretrained_backbone, load_state_dict_file,
+                                  mmpretrain_vit_to_timm, official_mae_to_pretrainer,
+                                  save_state_dict_file, timm_vit_kwargs)
     args = parse_args(argv)
     state = load_state_dict_file(args.src, 'src')
     if is_timm_vit(state):
@@ -39,20 +40,18 @@ def main(argv=None) -> None:
     if 'backbone.patch_embed.projection.weight' not in state:
         raise ConfigError(f'src={args.src!r} is invalid: expected an official MAE checkpoint '
                           '(timm names) or an mmpretrain MAE checkpoint (backbone.* keys)')
-    proj, pos = state['backbone.patch_embed.projection.weight'], state['backbone.pos_embed']
-    dims = proj.shape[0]
-    arch = dict(embed_dims=dims, num_heads=args.num_heads or dims // 64,
-                num_layers=1 + max(int(k.split('.')[2]) for k in state
-                                   if k.startswith('backbone.layers.')),
-                feedforward_channels=state['backbone.layers.0.ffn.layers.0.0.weight'].shape[0])
-    grid = int(round((pos.shape[1] - 1)**0.5))
-    encoder = MODELS.build(dict(type='MIMViT', arch=arch, img_size=grid * proj.shape[-1],
-                                patch_size=proj.shape[-1]))
+    sizes = timm_vit_kwargs(mmpretrain_vit_to_timm(backbone_state_dict(state)), args.num_heads)
+    dims, patch = sizes['embed_dim'], sizes['patch_size']
+    arch = dict(embed_dims=dims, num_heads=sizes['num_heads'], num_layers=sizes['depth'],
+                feedforward_channels=round(sizes['mlp_ratio'] * dims))
+    grid = sizes['img_size'] // patch
+    encoder = MODELS.build(dict(type='MIMViT', arch=arch, img_size=sizes['img_size'],
+                                patch_size=patch))
     save_state_dict_file(state, args.out, meta=dict(source=args.src))
     load_pretrained_backbone(encoder, args.out)  # strict: every encoder tensor, right shapes
     decoder = sum(k.startswith('neck.') for k in state)
     print(f'{len(state) - decoder} encoder tensors (MIMViT {arch}, {grid}x{grid} patches of '
-          f'{proj.shape[-1]}) + {decoder} decoder tensors -> {args.out}')
+          f'{patch}) + {decoder} decoder tensors -> {args.out}')
 
 
 if __name__ == '__main__':

@@ -38,15 +38,9 @@ class RandomStateHook(Hook):
         state = checkpoint.get('random_state')
         if state is None or not getattr(runner, '_resume', False):
             return
-        random.setstate(_as_python_state(state['python']))
+        random.setstate(state['python'])
         np.random.set_state(state['numpy'])
         torch.set_rng_state(state['torch'])
         if 'cuda' in state and torch.cuda.is_available():
             torch.cuda.set_rng_state_all(state['cuda'])
         runner.logger.info('RandomStateHook: restored the python, numpy and torch generators')
-
-
-def _as_python_state(state):
-    """``random.setstate`` wants tuples; a checkpoint may hand back lists."""
-    version, internal, gauss = state
-    return version, tuple(internal), gauss

@@ -12,6 +12,10 @@ from mimtoolkit.registry import MODELS, register_part
 from mimtoolkit.structures import EncoderOutput, MaskInfo
 from mimtoolkit.utils import load_pretrained_backbone, require
 
+#: Key prefixes of MIMViT modules only pretraining runs (mask token, segment embeddings,
+#: SemanticMIM's [MASK] branch): transfer backbones may be built without them.
+PRETRAINING_ONLY_KEYS = ('mask_token', 'segment_embed', 'mask_layers.', 'mask_norm.')
+
 _DEFAULT_INIT = [
     dict(type='Xavier', distribution='uniform', layer='Linear'),
     dict(type='Constant', layer='LayerNorm', val=1.0, bias=0.0)
@@ -259,8 +263,7 @@ class MIMViT(VisionTransformer):
         ``num_segments``), SemanticMIM's reconstruction branch (unless
         ``proxy_block``); and the final norm when ``final_norm=False``.
         """
-        keys = ('mask_token', 'segment_embed', 'mask_layers.', 'mask_norm.')
-        keys = tuple(k for k in keys if not hasattr(self, k.rstrip('.')))
+        keys = tuple(k for k in PRETRAINING_ONLY_KEYS if not hasattr(self, k.rstrip('.')))
         return keys if self.final_norm else keys + ('ln1.', )
 
     @property

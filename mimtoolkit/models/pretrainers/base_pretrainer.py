@@ -118,8 +118,10 @@ class BasePretrainer(BaseSelfSupervisor):
         The names go to the message hub (``'nonfinite_losses'``), where the
         optimizer wrapper's guard reports them (see ``GuardedOptimWrapper``).
         """
-        bad = [name for name, value in losses.items() if 'loss' in name and not all(
-            torch.isfinite(v.detach()).all() for v in (value if isinstance(value, list)
-                                                       else [value]))]
+        named = [(name, v.detach()) for name, value in losses.items() if 'loss' in name
+                 for v in (value if isinstance(value, list) else [value])]
+        finite = torch.stack([torch.isfinite(v).all() for _, v in named]) if named else None
+        bad = [] if finite is None or finite.all() else list(dict.fromkeys(  # one sync a step
+            name for (name, _), ok in zip(named, finite.tolist()) if not ok))
         MessageHub.get_current_instance().update_info('nonfinite_losses', bad)
         return super().parse_losses(losses)

@@ -6,8 +6,8 @@ import torch
 from mimtoolkit.registry import MODELS, register_part
 from mimtoolkit.evaluation.attention_maps import encode_with_cls_attention
 from mimtoolkit.structures import EncoderOutput, MaskInfo, TeacherFeatures
-from mimtoolkit.utils import (ConfigError, is_timm_vit, load_matching_state_dict,
-                              load_state_dict_file, timm_vit_to_mmpretrain)
+from mimtoolkit.utils import (ConfigError, backbone_state_dict, load_matching_state_dict,
+                              load_state_dict_file)
 from .base_frozen_teacher import BaseFrozenTeacher
 
 
@@ -62,11 +62,7 @@ class FrozenViTTeacher(BaseFrozenTeacher):
     def load_weights(self) -> None:
         """Load the encoder from ``checkpoint`` (see the class docstring for formats)."""
         field = 'teacher.checkpoint'
-        state = load_state_dict_file(self.checkpoint, field=field)
-        if any(k.startswith(self.prefix) for k in state):
-            state = {k[len(self.prefix):]: v for k, v in state.items() if k.startswith(self.prefix)}
-        elif is_timm_vit(state):
-            state = timm_vit_to_mmpretrain(state)
+        state = backbone_state_dict(load_state_dict_file(self.checkpoint, field=field), self.prefix)
         if not state:
             raise ConfigError(f'{field}={self.checkpoint!r} is invalid: no encoder weights in it')
         load_matching_state_dict(self.encoder, state, field=f'{field}={self.checkpoint!r}')
