@@ -15,7 +15,9 @@ class PixelMixInfo:
         alpha (Tensor): 0-d, the drawn (or fixed) α of ``α·I_1 + (1 − α)·I_2``.
         weight (Tensor): 0-d, the subordinate's weight ``min(α, 1 − α)``.
         sources (Tensor): (B, 2) long, the batch indices of each mixed
-            sample's [subordinate, dominant] image in the mixer's input.
+            sample's [subordinate, dominant] image in the mixer's input (in
+            a multi-process run with ``partner='permutation'``: in the
+            global batch, rank r's image j at j·world + r).
     """
 
     mixed: torch.Tensor

@@ -5,6 +5,7 @@ from .checkpoint import (allow_mmengine_checkpoints, check_state_dict_matches,
                          save_state_dict_file)
 from .clip_state_dict import hf_clip_to_openai, is_hf_clip
 from .errors import ConfigError, NonFiniteLossError, require
+from .global_batch import global_batch, rank_mean, rank_share
 from .vit_state_dict import (is_timm_vit, mmpretrain_vit_to_timm, official_mae_to_pretrainer,
                              timm_vit_kwargs, timm_vit_to_mmpretrain)
 
@@ -13,5 +14,6 @@ __all__ = [
     'load_state_dict_file', 'load_matching_state_dict', 'check_state_dict_matches', 'is_timm_vit',
     'timm_vit_to_mmpretrain', 'mmpretrain_vit_to_timm', 'is_hf_clip', 'hf_clip_to_openai',
     'backbone_state_dict', 'load_pretrained_backbone', 'official_mae_to_pretrainer',
-    'timm_vit_kwargs', 'save_state_dict_file'
+    'timm_vit_kwargs', 'save_state_dict_file', 'rank_share', 'global_batch',
+    'rank_mean'
 ]

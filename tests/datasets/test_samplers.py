@@ -54,18 +54,21 @@ def test_same_class_fraction_per_batch(folder, ratio):
     assert sum(counts) == pytest.approx(ratio * 8 * 5, abs=1)  # and r over the epoch
 
 
-def test_ranks_split_the_epoch_and_each_keeps_the_fraction(folder):
+def test_ranks_split_the_epoch_and_pair_as_one_process_with_the_global_batch(folder):
     labels = torch.tensor([folder.get_data_info(i)['gt_label'] for i in range(len(folder))])
-    firsts, partners = [], []
-    for rank in range(2):
-        sampler = pair_sampler(folder, 0.5, batch_size=4, rank=rank, world_size=2)
-        batches = list(sampler)
-        assert len(batches) == 5  # 40 images / 2 ranks / 4 pairs
-        assert all(c == 2 for c in _same_counts(batches, labels, 4))
-        firsts += [i for b in batches for i in b[:4]]
-        partners.append([i for b in batches for i in b[4:]])
+    ranks = [list(pair_sampler(folder, 0.5, batch_size=4, rank=r, world_size=2))
+             for r in range(2)]
+    single = list(pair_sampler(folder, 0.5, batch_size=8))
+    assert len(ranks[0]) == len(ranks[1]) == len(single) == 5  # 40 images / 8 pairs
+    firsts = [i for batches in ranks for b in batches for i in b[:4]]
     assert sorted(firsts) == list(range(40))  # the epoch covered once across ranks
-    assert partners[0] != partners[1]
+    for k, batch in enumerate(single):
+        # rank r's pair j is the global batch's pair 2j + r (mmengine's sampler interleaves)
+        for half, expected in ((slice(0, 4), batch[:8]), (slice(4, 8), batch[8:])):
+            interleaved = [i for pair in zip(ranks[0][k][half], ranks[1][k][half]) for i in pair]
+            assert interleaved == expected
+    counts = _same_counts(single, labels, 8)
+    assert all(c == 4 for c in counts)  # r of every global batch
 
 
 def test_reproducible_under_a_seed_and_new_each_epoch(folder):

@@ -27,7 +27,8 @@ def test_roles_follow_the_papers_pseudocode(alpha):
 def test_permutation_partner_is_a_derangement():
     mixer = MODELS.build(dict(type='PixelMixer'))
     for _ in range(20):
-        pairs = mixer.pair(7, torch.device('cpu'))
+        pool, pairs = mixer.pair(_images(7))
+        assert pool.shape[0] == 7  # one process: the pool is the batch
         assert (pairs[:, 0] != pairs[:, 1]).all()  # nobody mixed with itself
         assert sorted(pairs[:, 1].tolist()) == list(range(7))  # every image is a partner once
 
@@ -97,9 +98,11 @@ def test_patch_mixer_counts_batches_and_unmix_restores_own_patches(mode, ratio, 
     own = unmix.gather_visible(mixed_patches)
     assert torch.equal(own, unmix.gather_visible(_patches(targets, 4)))  # unmix(mix) = own
     assert (unmix.mask.sum(1) == 16 - 16 // g).all()
-    # every image of the batch is a source, in its group of g consecutive images
+    # every image of the batch is a source; group i holds images i, i + B/g, i + 2B/g, ...
     assert torch.equal(mix.sources.unique(), torch.arange(batch))
-    assert ((mix.sources // g) == (mix.sources[:, :1] // g)).all()
+    assert ((mix.sources % (batch // g)) == (mix.sources[:, :1] % (batch // g))).all()
+    assert torch.equal(mix.sources[:, 1:] - mix.sources[:, :-1],
+                       torch.full_like(mix.sources[:, 1:], batch // g))
 
 
 def test_full_mode_draws_each_mixing_mask_independently():

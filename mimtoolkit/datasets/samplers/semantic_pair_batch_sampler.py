@@ -48,10 +48,13 @@ class SemanticPairBatchSampler(Sampler):
     rank sees different images and an epoch covers the dataset once, across
     ranks), the second half are their partners, drawn from the whole dataset:
     the same class for exactly ``floor((k+1)·r·B) − floor(k·r·B)`` pairs of
-    batch k (within one pair of r·B in every batch, exactly r over the epoch),
-    another class for the rest. Which pairs are same-class and the partners
-    are drawn from a generator seeded by (seed, epoch, rank), so runs repeat
-    under a seed. Use it with ``PixelMixer(partner='halves')``; the dataloader's
+    global batch k (B = pairs over all ranks; within one pair of r·B in every
+    global batch, exactly r over the epoch), another class for the rest.
+    Which pairs are same-class and the partners are drawn from a generator
+    seeded by (seed, epoch), for the global batch, and each rank keeps its
+    anchors' draws (rank r's anchor j is the global batch's j·world + r, as
+    mmengine's sampler interleaves), so runs repeat under a seed and a
+    multi-process run pairs as one process with the global batch does. Use it with ``PixelMixer(partner='halves')``; the dataloader's
     ``batch_size`` is the number of mixed images per step (2·batch_size images
     are loaded).
 
@@ -99,28 +102,33 @@ class SemanticPairBatchSampler(Sampler):
         self.rank_in_class = torch.empty_like(self.order)
         self.rank_in_class[self.order] = torch.arange(len(labels)) - self.starts[dense[self.order]]
 
-    def num_same(self, k: int, batch: int) -> int:
-        """Same-class pairs in batch k of ``batch`` pairs (error diffusion of r·B)."""
-        if batch < self.batch_size:  # a last short batch
+    def num_same(self, k: int, batch: int, full: int) -> int:
+        """Same-class pairs in batch k of ``batch`` pairs (error diffusion of r·B).
+
+        Args:
+            k (int): The batch's index in the epoch.
+            batch (int): Pairs in this batch (over all ranks).
+            full (int): Pairs in a full batch (over all ranks).
+        """
+        if batch < full:  # a last short batch
             return round(self.ratio * batch)
         return (math.floor((k + 1) * self.ratio * batch + 1e-9) -
                 math.floor(k * self.ratio * batch + 1e-9))
 
     def partners(self, anchors: torch.Tensor, same: torch.Tensor,
-                 generator: torch.Generator) -> torch.Tensor:
-        """Draw a partner per anchor, same class where ``same`` else another class.
+                 u: torch.Tensor) -> torch.Tensor:
+        """A partner per anchor, same class where ``same`` else another class.
 
         Args:
             anchors (Tensor): (P,) long dataset indices.
             same (Tensor): (P,) bool.
-            generator (torch.Generator): The random source.
+            u (Tensor): (P,) float64 uniform draws in [0, 1), one per anchor.
 
         Returns:
             Tensor: (P,) long dataset indices, never the anchor itself.
         """
         cls = self.labels[anchors]
         n_cls, start = self.counts[cls], self.starts[cls]
-        u = torch.rand(len(anchors), generator=generator, dtype=torch.float64)
         # same class: one of the n_cls - 1 others of the class
         s = (u * (n_cls - 1).clamp(min=1)).long()
         s = s + (s >= self.rank_in_class[anchors]).long()
@@ -130,17 +138,22 @@ class SemanticPairBatchSampler(Sampler):
         return self.order[torch.where(same, start + s, d)]
 
     def _generator(self) -> torch.Generator:
-        rank = getattr(self.sampler, 'rank', get_dist_info()[0])
         epoch = getattr(self.sampler, 'epoch', 0)
         g = torch.Generator()
-        g.manual_seed((self.seed * 1_000_003 + epoch * 10_007 + rank) % (2**63))
+        g.manual_seed((self.seed * 1_000_003 + epoch * 10_007) % (2**63))
         return g
 
     def _pair_batch(self, anchors: List[int], k: int, g: torch.Generator) -> List[int]:
+        """Pair this rank's anchors; the draws are made for the global batch (all ranks)."""
+        rank = getattr(self.sampler, 'rank', get_dist_info()[0])
+        world = getattr(self.sampler, 'world_size', get_dist_info()[1])
+        n = len(anchors) * world
+        same = torch.zeros(n, dtype=torch.bool)
+        same[torch.randperm(n, generator=g)[:self.num_same(k, n, self.batch_size * world)]] = True
+        u = torch.rand(n, generator=g, dtype=torch.float64)
         anchors = torch.tensor(anchors, dtype=torch.long)
-        same = torch.zeros(len(anchors), dtype=torch.bool)
-        same[torch.randperm(len(anchors), generator=g)[:self.num_same(k, len(anchors))]] = True
-        return anchors.tolist() + self.partners(anchors, same, g).tolist()
+        return anchors.tolist() + self.partners(anchors, same[rank::world],
+                                                u[rank::world]).tolist()
 
     def __iter__(self) -> Iterator[List[int]]:
         """Yield ``[first images..., partners...]`` index lists of 2·batch_size."""

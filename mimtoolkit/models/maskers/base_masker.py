@@ -5,7 +5,7 @@ import torch
 import torch.nn as nn
 
 from mimtoolkit.structures import MaskInfo
-from mimtoolkit.utils import require
+from mimtoolkit.utils import rank_share, require
 
 
 class BaseMasker(nn.Module):
@@ -45,8 +45,12 @@ class BaseMasker(nn.Module):
             device (torch.device): Where the mask lives.
 
         Returns:
-            MaskInfo: The same number of masked patches in every sample.
+            MaskInfo: The same number of masked patches in every sample. In a
+            multi-process run the scores are drawn for the global batch and
+            each rank keeps its rows (``rank_share``), so the masks do not
+            depend on the number of processes.
         """
         num_visible = self.num_visible(grid[0] * grid[1])
-        ids_shuffle = torch.argsort(self.scores(batch_size, grid, device), dim=1)
+        scores = rank_share(lambda n: self.scores(n, grid, device), batch_size)
+        ids_shuffle = torch.argsort(scores, dim=1)
         return MaskInfo.from_shuffle(ids_shuffle, num_visible)

@@ -5,7 +5,7 @@ import torch
 
 from mimtoolkit.registry import register_part
 from mimtoolkit.structures import MaskInfo
-from mimtoolkit.utils import require
+from mimtoolkit.utils import rank_share, require
 from .base_masker import BaseMasker
 
 MODES = ('topk', 'sample')
@@ -19,7 +19,9 @@ class FocusedMasker(BaseMasker):
     ``round(focus_ratio · num_visible)`` are chosen by the teacher's [CLS]
     attention (its saliency) — the top ones (``mode='topk'``, deterministic)
     or drawn without replacement with probability proportional to saliency
-    (``mode='sample'``) — and the rest uniformly at random from the others.
+    (``mode='sample'``, as the top-k of log-saliency plus Gumbel noise) — and
+    the rest uniformly at random from the others. The noise is drawn for the
+    global batch and each rank keeps its rows (``rank_share``).
 
     Args:
         mask_ratio (float): Fraction of patches masked, in (0, 1). Defaults
@@ -63,12 +65,14 @@ class FocusedMasker(BaseMasker):
                 f'a ({batch_size}, {num_patches}) teacher [CLS] attention (FocusedMasker needs '
                 'a pretrainer with a teacher, e.g. MRMAE with a mimic_head)')
         k = self.num_focused(num_patches)
+        noise = rank_share(lambda n: torch.rand(n, 2, num_patches, device=device), batch_size)
         if self.mode == 'topk':
             focused = saliency.topk(k, dim=1).indices
-        else:
-            weights = saliency.float().clamp_min(0) + 1e-12
-            focused = torch.multinomial(weights, k, replacement=False)
-        scores = torch.rand(batch_size, num_patches, device=device)
+        else:  # Gumbel top-k: sampling without replacement, probability ∝ saliency
+            gumbel = -torch.log(-torch.log(noise[:, 1].clamp_min(1e-20)))
+            keys = (saliency.float().clamp_min(0) + 1e-12).log() + gumbel.to(saliency.device)
+            focused = keys.topk(k, dim=1).indices
+        scores = noise[:, 0].contiguous()
         # focused patches sort first (scores -k..-1 < any uniform score), in their order
         rank = torch.arange(k, device=device, dtype=scores.dtype).expand(batch_size, -1)
         scores.scatter_(1, focused.to(device), rank - k)

@@ -6,7 +6,7 @@ import torch.nn as nn
 
 from mimtoolkit.registry import register_part
 from mimtoolkit.structures import PatchMixInfo
-from mimtoolkit.utils import require
+from mimtoolkit.utils import rank_share, require
 
 MODES = ('compose', 'full')
 
@@ -14,6 +14,12 @@ MODES = ('compose', 'full')
 @register_part('mixer')
 class PatchMixer(nn.Module):
     """Split the batch into groups of G = 1/r images and compose each group patch-wise.
+
+    Group i of a batch of B holds images i, i + B/G, ..., i + (G−1)·B/G: with
+    mmengine's interleaving sampler these are the same groups however the
+    global batch is split over ranks, and the mixing masks are drawn for the
+    global batch's groups (``rank_share``), so a multi-process run mixes as
+    one process with the global batch does.
 
     Each mixed sample takes exactly rL patches from every image of its group
     (symmetric mixing), at positions drawn uniformly at random (the mixing
@@ -42,10 +48,21 @@ class PatchMixer(nn.Module):
         self.group_size = round(1 / mix_ratio)
         self.mode = mode
 
-    def draw_slots(self, num_samples: int, num_patches: int,
+    def draw_slots(self, num_groups: int, num_patches: int,
                    device: torch.device) -> torch.Tensor:
-        """(B', L) long: a random mixing mask per sample, L/G patches per slot."""
-        order = torch.rand(num_samples, num_patches).argsort(dim=1).argsort(dim=1)
+        """(B', L) long: a random mixing mask per mixed sample, L/G patches per slot.
+
+        Args:
+            num_groups (int): Groups of this rank (B / G).
+            num_patches (int): L.
+            device (torch.device): Where the masks live.
+        """
+        per_group = self.group_size if self.mode == 'full' else 1
+
+        def draw(n: int) -> torch.Tensor:
+            return torch.rand(n, per_group, num_patches).argsort(dim=-1).argsort(dim=-1)
+
+        order = rank_share(draw, num_groups).flatten(0, 1)
         return (order // (num_patches // self.group_size)).to(device)
 
     def forward(self, inputs: torch.Tensor, grid: Tuple[int, int]) -> PatchMixInfo:
@@ -65,9 +82,9 @@ class PatchMixer(nn.Module):
         num_patches = grid[0] * grid[1]
         require(num_patches % g == 0, 'model.mixer.mix_ratio', self.mix_ratio,
                 f'a ratio whose 1/r = {g} divides the {num_patches} patches per image')
-        groups = torch.arange(batch, device=inputs.device).view(-1, g)
+        groups = torch.arange(batch, device=inputs.device).view(g, -1).t()
         sources = groups.repeat_interleave(g, dim=0) if self.mode == 'full' else groups
-        slots = self.draw_slots(sources.shape[0], num_patches, inputs.device)
+        slots = self.draw_slots(groups.shape[0], num_patches, inputs.device)
         # one patch of one source image per position: index the batch's patches directly,
         # without copying each group member (B'·G images) first
         c, (h, w) = inputs.shape[1], grid

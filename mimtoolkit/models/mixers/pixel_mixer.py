@@ -6,7 +6,7 @@ import torch.nn as nn
 
 from mimtoolkit.registry import register_part
 from mimtoolkit.structures import PixelMixInfo
-from mimtoolkit.utils import require
+from mimtoolkit.utils import global_batch, require
 
 PARTNER_MODES = ('permutation', 'halves')
 
@@ -25,11 +25,14 @@ class PixelMixer(nn.Module):
     Partners:
 
     - ``'permutation'``: ``I_1`` is every image of the batch, ``I_2`` its
-      partner under a random cyclic permutation of the batch (a derangement: no
-      image is mixed with itself). B inputs give B mixed images.
+      partner under a random cyclic permutation of the *global* batch (a
+      derangement: no image is mixed with itself; in a multi-process run the
+      ranks all-gather their images, so partners come from every rank as in
+      one process with the global batch). B inputs give B mixed images.
     - ``'halves'``: the batch is ``[I_1 ... , I_2 ...]`` as laid out by
       :class:`~mimtoolkit.datasets.SemanticPairBatchSampler`; image i is mixed
-      with image i + B/2. B inputs give B/2 mixed images.
+      with image i + B/2 (the same pairs however the global batch is split
+      over ranks). B inputs give B/2 mixed images.
 
     Args:
         beta (float): Parameter b of Beta(b, b). Defaults to 1.0 (uniform α).
@@ -58,20 +61,31 @@ class PixelMixer(nn.Module):
         concentration = torch.tensor(self.beta)
         return torch.distributions.Beta(concentration, concentration).sample()
 
-    def pair(self, batch_size: int, device: torch.device) -> torch.Tensor:
-        """(B', 2) long batch indices of (I_1, I_2) per mixed sample."""
+    def pair(self, inputs: torch.Tensor):
+        """The images to mix and which of them each mixed sample takes.
+
+        Args:
+            inputs (Tensor): (B, C, H, W) this process's images.
+
+        Returns:
+            tuple: The image pool (the inputs, or for ``'permutation'`` in a
+            multi-process run the all-gathered global batch) and (B', 2) long
+            pool indices of (I_1, I_2) per mixed sample.
+        """
+        batch_size, device = inputs.shape[0], inputs.device
         if self.partner == 'halves':
             require(batch_size % 2 == 0, 'train_dataloader.batch_size (images per step)',
                     batch_size, "an even count for model.mixer.partner='halves' "
                     '(first half I_1, second half I_2)')
             first = torch.arange(batch_size // 2)
-            return torch.stack([first, first + batch_size // 2], dim=1).to(device)
+            return inputs, torch.stack([first, first + batch_size // 2], dim=1).to(device)
         require(batch_size >= 2, 'train_dataloader.batch_size', batch_size,
                 "at least 2 images for model.mixer.partner='permutation'")
-        order = torch.randperm(batch_size)
+        pool, rows = global_batch(inputs)
+        order = torch.randperm(pool.shape[0])
         partner = torch.empty_like(order)
         partner[order] = order.roll(-1)
-        return torch.stack([torch.arange(batch_size), partner], dim=1).to(device)
+        return pool, torch.stack([rows, partner.to(device)[rows]], dim=1)
 
     def forward(self, inputs: torch.Tensor, alpha: Optional[float] = None) -> PixelMixInfo:
         """Mix a batch.
@@ -85,11 +99,11 @@ class PixelMixer(nn.Module):
             PixelMixInfo: B mixed images (``'permutation'``) or B/2 (``'halves'``).
         """
         alpha = self.draw_alpha() if alpha is None else torch.tensor(float(alpha))
-        pairs = self.pair(inputs.shape[0], inputs.device)
+        pool, pairs = self.pair(inputs)
         swap = bool(alpha >= 0.5)
         sources = pairs.flip(1) if swap else pairs
         weight = 1 - alpha if swap else alpha
-        subordinate, dominant = inputs[sources[:, 0]], inputs[sources[:, 1]]
+        subordinate, dominant = pool[sources[:, 0]], pool[sources[:, 1]]
         w = weight.to(inputs.dtype)
         mixed = w * subordinate + (1 - w) * dominant
         return PixelMixInfo(mixed=mixed, subordinate=subordinate, dominant=dominant,

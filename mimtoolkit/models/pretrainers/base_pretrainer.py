@@ -9,7 +9,7 @@ from mmpretrain.structures import DataSample
 
 from mimtoolkit.models.targets import BaseFrozenTeacher
 from mimtoolkit.registry import MODELS
-from mimtoolkit.utils import ConfigError, require
+from mimtoolkit.utils import ConfigError, rank_mean, require
 
 PartCfg = Optional[Union[dict, nn.Module]]
 
@@ -117,6 +117,9 @@ class BasePretrainer(BaseSelfSupervisor):
 
         The names go to the message hub (``'nonfinite_losses'``), where the
         optimizer wrapper's guard reports them (see ``GuardedOptimWrapper``).
+        The logged values are averaged over ranks (``rank_mean``), so a
+        multi-process run logs the global batch's losses; the returned loss
+        stays this rank's (DDP averages the gradients).
         """
         named = [(name, v.detach()) for name, value in losses.items() if 'loss' in name
                  for v in (value if isinstance(value, list) else [value])]
@@ -124,4 +127,5 @@ class BasePretrainer(BaseSelfSupervisor):
         bad = [] if finite is None or finite.all() else list(dict.fromkeys(  # one sync a step
             name for (name, _), ok in zip(named, finite.tolist()) if not ok))
         MessageHub.get_current_instance().update_info('nonfinite_losses', bad)
-        return super().parse_losses(losses)
+        loss, log_vars = super().parse_losses(losses)
+        return loss, rank_mean(log_vars)
