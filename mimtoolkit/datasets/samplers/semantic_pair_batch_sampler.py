@@ -54,9 +54,9 @@ class SemanticPairBatchSampler(Sampler):
     seeded by (seed, epoch), for the global batch, and each rank keeps its
     anchors' draws (rank r's anchor j is the global batch's j·world + r, as
     mmengine's sampler interleaves), so runs repeat under a seed and a
-    multi-process run pairs as one process with the global batch does. Use it with ``PixelMixer(partner='halves')``; the dataloader's
-    ``batch_size`` is the number of mixed images per step (2·batch_size images
-    are loaded).
+    multi-process run pairs as one process with the global batch does. Use
+    it with ``PixelMixer(partner='halves')``; the dataloader's ``batch_size``
+    is the number of mixed images per step (2·batch_size images are loaded).
 
     Args:
         sampler (Sampler): Yields the first images' indices (mmengine passes
