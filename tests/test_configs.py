@@ -25,8 +25,13 @@ BENCHMARKS = sorted(glob.glob(osp.join(REPO, 'configs', '*', 'benchmarks', '*.py
 
 
 def teacher_head(cfg):
-    """The config's head that holds a frozen teacher, or None."""
-    return cfg.model.get('distill_head') or cfg.model.get('mimic_head')
+    """The config's first head that holds a frozen teacher, or None."""
+    from mimtoolkit.models.targets import teacher_head_keys
+    keys = teacher_head_keys(cfg.model)
+    if not keys:
+        return None
+    return cfg.model.aux_heads[int(keys[0].split('.')[1])] if '.' in keys[0] else \
+        cfg.model[keys[0]]
 
 
 _STAND_INS = {}  # one file per teacher architecture and session (ViT-B files are 350 MB)
@@ -190,8 +195,8 @@ def test_mrmae_full_scale_recipe():
     assert (warmup.end, cosine.end) == (80, 400)
     model = cfg.model
     assert model.masker.mask_ratio == 0.75 and model.neck.decoder_depth == 8
-    assert (model.head.loss_weight, model.mimic_head.loss_weight) == (0.5, 0.5)
-    assert model.mimic_head.teacher.type == 'CLIPTeacher'
+    assert (model.head.loss_weight, model.aux_heads[0].loss_weight) == (0.5, 0.5)
+    assert model.aux_heads[0].teacher.type == 'CLIPTeacher'
 
 
 def test_voc_segmentation_probe_builds_in_mmseg_on_our_frozen_proxy_backbone():

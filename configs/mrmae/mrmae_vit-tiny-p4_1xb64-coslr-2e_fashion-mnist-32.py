@@ -6,10 +6,9 @@
 _base_ = ['../mae/mae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py']
 teacher_checkpoint = 'work_dirs/mae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32/epoch_2.pth'
 model = dict(
-    type='MRMAE',
     masker=dict(_delete_=True, type='FocusedMasker', mask_ratio=0.75, focus_ratio=0.5),
-    mimic_head=dict(
+    aux_heads=[dict(
         type='MimicHead', in_channels=192, loss_weight=0.5,
         teacher=dict(type='FrozenViTTeacher', checkpoint=teacher_checkpoint,
-                     encoder=dict(type='MIMViT', arch='mim-tiny', img_size=32, patch_size=4))),
+                     encoder=dict(type='MIMViT', arch='mim-tiny', img_size=32, patch_size=4)))],
     head=dict(loss_weight=0.5))

@@ -7,10 +7,9 @@
 _base_ = ['../mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py']
 teacher_checkpoint = 'work_dirs/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64/epoch_20.pth'
 model = dict(
-    type='MRMAE',
     masker=dict(_delete_=True, type='FocusedMasker', mask_ratio=0.75, focus_ratio=0.5),
-    mimic_head=dict(
+    aux_heads=[dict(
         type='MimicHead', in_channels=192, loss_weight=0.5,
         teacher=dict(type='FrozenViTTeacher', checkpoint=teacher_checkpoint,
-                     encoder=dict(type='MIMViT', arch='mim-tiny', img_size=64, patch_size=8))),
+                     encoder=dict(type='MIMViT', arch='mim-tiny', img_size=64, patch_size=8)))],
     head=dict(loss_weight=0.5))

@@ -4,9 +4,10 @@ from .mask_info import MaskInfo
 from .patch_mix_info import PatchMixInfo
 from .pixel_mix_info import PixelMixInfo
 from .reconstruction import Reconstruction
+from .student_view import StudentView
 from .teacher_features import TeacherFeatures
 
 __all__ = [
     'MaskInfo', 'EncoderOutput', 'PixelMixInfo', 'PatchMixInfo', 'Reconstruction',
-    'TeacherFeatures'
+    'TeacherFeatures', 'StudentView'
 ]

@@ -30,6 +30,11 @@ class MaskInfo:
         """int: Visible patches per sample."""
         return self.ids_keep.shape[1]
 
+    @property
+    def ids_masked(self) -> torch.Tensor:
+        """Tensor: (B, L − L_vis) long masked patch indices, in the masker's shuffle order."""
+        return torch.argsort(self.ids_restore, dim=1)[:, self.num_visible:]
+
     def gather_visible(self, patch_tokens: torch.Tensor) -> torch.Tensor:
         """The tokens of the visible patches, in ``ids_keep`` order.
 
@@ -51,8 +56,7 @@ class MaskInfo:
         Returns:
             Tensor: (B, L - L_vis, C).
         """
-        ids_masked = torch.argsort(self.ids_restore, dim=1)[:, self.num_visible:]
-        index = ids_masked.unsqueeze(-1).expand(-1, -1, patch_tokens.shape[-1])
+        index = self.ids_masked.unsqueeze(-1).expand(-1, -1, patch_tokens.shape[-1])
         return torch.gather(patch_tokens, 1, index)
 
     def repeat(self, times: int) -> 'MaskInfo':

@@ -29,7 +29,7 @@ def runs(tmp_path_factory):
     mae = str(root / 'mae')
     run_tool(['tools/train.py', MAE, '--work-dir', mae, '--cfg-options', *SMALL,
               'train_cfg.max_epochs=6', 'custom_hooks=[]'])
-    teacher = f'model.mimic_head.teacher.checkpoint={mae}/epoch_6.pth'
+    teacher = f'model.aux_heads.0.teacher.checkpoint={mae}/epoch_6.pth'
     run_tool(['tools/train.py', MRMAE, '--work-dir', str(root / 'vit'), '--cfg-options',
               *SMALL, 'train_cfg.max_epochs=6', 'custom_hooks.0.interval=10', teacher])
     run_tool(['tools/train.py', MRMAE_CONV, '--work-dir', str(root / 'conv'), '--cfg-options',
@@ -46,7 +46,7 @@ def test_mrmae_mimics_the_mae_teacher_and_its_losses_go_down(runs, run, iters):
     last = sorted((runs / run).glob('epoch_*.pth'))[-1]
     state = torch.load(str(last), weights_only=True)['state_dict']
     assert not any('teacher' in k for k in state)  # the teacher is not saved
-    assert 'mimic_head.proj.weight' not in state  # 192 -> 192: no projection needed
+    assert 'aux_heads.0.proj.weight' not in state  # 192 -> 192: no projection needed
 
 
 def test_convvit_run_saves_the_conv_stages(runs):
@@ -62,7 +62,7 @@ def test_reconstruction_figures_of_the_focused_masks(runs):
 
 def test_missing_teacher_checkpoint_is_one_clear_line(tmp_path):
     proc = run_tool(['tools/train.py', MRMAE, '--work-dir', str(tmp_path), '--cfg-options',
-                     f'model.mimic_head.teacher.checkpoint={tmp_path}/mae.pth'], check=False)
+                     f'model.aux_heads.0.teacher.checkpoint={tmp_path}/mae.pth'], check=False)
     assert proc.returncode == 2
     assert f"teacher.checkpoint='{tmp_path}/mae.pth' is invalid: expected an existing " \
         'checkpoint file' in proc.stderr
@@ -79,6 +79,6 @@ def test_fashion_mnist_two_stage_recipe(tmp_path):
               '--cfg-options', *few])
     run_tool(['tools/train.py', MRMAE_FASHION, '--work-dir', str(tmp_path / 'mrmae'),
               '--cfg-options', *few,
-              f'model.mimic_head.teacher.checkpoint={tmp_path}/mae/epoch_1.pth'])
+              f'model.aux_heads.0.teacher.checkpoint={tmp_path}/mae/epoch_1.pth'])
     records = scalars(str(tmp_path / 'mrmae'))
     assert len(records) == 10 and all('loss_mimic' in r for r in records)

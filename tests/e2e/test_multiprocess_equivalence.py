@@ -73,7 +73,9 @@ METHODS = {
                       "same_class_ratio=0.5),\n"),
     'mixedae': ('configs/mixedae/mixedae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py', '', ''),
     'mrmae': ('configs/mrmae/mrmae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py',
-              "model = dict(mimic_head=dict(teacher=dict(checkpoint={teacher!r})))\n", ''),
+              "model = dict(aux_heads=[dict(type='MimicHead', in_channels=192, loss_weight=0.5,\n"
+              "    teacher=dict(type='FrozenViTTeacher', checkpoint={teacher!r},\n"
+              "    encoder=dict(type='MIMViT', arch='mim-tiny', img_size=64, patch_size=8)))])\n", ''),
     'semanticmim': (
         'configs/semanticmim/semanticmim-maskfeat_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py', '',
         ''),

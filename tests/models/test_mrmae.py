@@ -1,4 +1,5 @@
-"""MR-MAE: mimic on visible tokens, reconstruct masked ones, focused masking, fusion."""
+"""MR-MAE = MAE + FocusedMasker + MimicHead (an aux head): mimic on visible tokens,
+reconstruct masked ones, focused masking, fusion, Tab. 3 ablations by config."""
 import pytest
 import timm
 import torch
@@ -6,7 +7,7 @@ import torch.nn.functional as F
 
 from mimtoolkit.registry import MODELS
 from mimtoolkit.utils import ConfigError
-from ..conftest import tiny_mae_cfg, with_value
+from ..conftest import tiny_mae_cfg
 
 TEACHER = dict(embed_dim=48, depth=2, num_heads=2, img_size=64)
 
@@ -19,12 +20,14 @@ def dino_path(tmp_path):
     return path
 
 
+def mimic_head(teacher_path, **kwargs):
+    return dict(dict(type='MimicHead', in_channels=32, teacher=dict(
+        type='DINOTeacher', checkpoint=teacher_path, model_kwargs=TEACHER)), **kwargs)
+
+
 def mrmae_cfg(teacher_path, **kwargs):
-    cfg = dict(tiny_mae_cfg(), type='MRMAE',
-               masker=dict(type='FocusedMasker', mask_ratio=0.75, focus_ratio=0.5),
-               mimic_head=dict(type='MimicHead', in_channels=32,
-                               teacher=dict(type='DINOTeacher', checkpoint=teacher_path,
-                                            model_kwargs=TEACHER)))
+    cfg = dict(tiny_mae_cfg(), masker=dict(type='FocusedMasker', mask_ratio=0.75, focus_ratio=0.5),
+               aux_heads=[mimic_head(teacher_path)])
     cfg['head'] = dict(cfg['head'], loss_weight=0.5)
     cfg.update(kwargs)
     return cfg
@@ -72,9 +75,9 @@ def test_mimic_loss_is_half_the_mse_to_the_teacher_at_the_visible_patches(dino_p
     model.backbone.encode = lambda *a, **k: encoded.setdefault('out', orig(*a, **k))
     x = torch.randn(2, 3, 32, 32)
     loss = model.loss(x, None)['loss_mimic']
-    teacher = model.mimic_head.teacher.features(x, (4, 4)).patch_tokens
+    teacher = model.aux_heads[0].teacher.features(x, (4, 4)).patch_tokens
     target = mask['out'].gather_visible(teacher)
-    expected = 0.5 * F.mse_loss(model.mimic_head.proj(encoded['out'].patch_tokens), target)
+    expected = 0.5 * F.mse_loss(model.aux_heads[0].proj(encoded['out'].patch_tokens), target)
     assert torch.allclose(loss, expected, atol=1e-6)
 
 
@@ -84,7 +87,7 @@ def test_focused_masking_keeps_the_teachers_most_attended_patches(dino_path):
     mask = capture(model.masker)
     x = torch.randn(3, 3, 32, 32)
     model.loss(x, None)
-    saliency = model.mimic_head.teacher.features(x, (4, 4)).cls_attention
+    saliency = model.aux_heads[0].teacher.features(x, (4, 4)).cls_attention
     top = saliency.topk(4, dim=1).indices.sort(1).values
     assert torch.equal(mask['out'].ids_keep.sort(1).values, top)
 
@@ -111,14 +114,14 @@ def test_fusion_sums_the_chosen_layers_before_the_final_norm():
 
 
 def test_semantic_conflict_puts_both_targets_on_the_decoder_output(dino_path):
-    cfg = mrmae_cfg(dino_path, mimic_on='decoder')
-    cfg['mimic_head'] = dict(cfg['mimic_head'], in_channels=16, positions='masked')
+    cfg = mrmae_cfg(dino_path, aux_heads=[mimic_head(dino_path, in_channels=16,
+                                                      positions='masked')])
     model = build(cfg)
     losses = model.loss(torch.randn(2, 3, 32, 32), None)
     assert set(losses) == {'loss_mimic', 'loss_rec'}
     losses['loss_mimic'].backward()
     assert model.neck.decoder_blocks[0].attn.qkv.weight.grad.abs().sum() > 0
-    assert model.mimic_head.proj.in_features == 16
+    assert model.aux_heads[0].proj.in_features == 16
 
 
 def test_mimic_only_and_reconstruction_only_ablations(dino_path):
@@ -126,26 +129,33 @@ def test_mimic_only_and_reconstruction_only_ablations(dino_path):
     assert set(mimic_only.loss(torch.randn(2, 3, 32, 32), None)) == {'loss_mimic'}
     with pytest.raises(ConfigError, match='model.neck=None .*reconstruct'):
         mimic_only.reconstruct(torch.randn(1, 3, 32, 32))
-    rec_only = build(mrmae_cfg(dino_path, mimic_head=None, masker=dict(type='RandomMasker')))
+    rec_only = build(mrmae_cfg(dino_path, aux_heads=[], masker=dict(type='RandomMasker')))
     assert set(rec_only.loss(torch.randn(2, 3, 32, 32), None)) == {'loss_rec'}
 
 
 @pytest.mark.parametrize('change,message', [
-    (dict(mimic_head=None), 'model.masker.type=.FocusedMasker.'),
-    (dict(mimic_head=None, neck=None, head=None, masker=dict(type='RandomMasker')),
-     'model.mimic_head=None'),
-    (dict(mimic_on='decoder'), "model.mimic_head.in_channels=32 .*16 \\(the decoder width"),
-    (dict(mimic_on='both'), "model.mimic_on='both'"),
+    (dict(aux_heads=[]), 'model.masker.type=.FocusedMasker. .*no auxiliary head whose teacher'),
+    (dict(aux_heads=[], neck=None, head=None, masker=dict(type='RandomMasker')),
+     'model.neck=None .*or model.aux_heads'),
+    (dict(aux_heads=['masked']),
+     "model.aux_heads.0.in_channels=32 .*16 \\(the width of MAE's masked tokens"),
+    (dict(aux_heads=['both']), "positions='both' is invalid"),
+    (dict(aux_heads=['twice']), "model.aux_heads.1.loss_name='loss_mimic' is invalid"),
     (dict(neck=None), 'model.neck/head'),
 ])
 def test_bad_combinations_are_clear_errors(dino_path, change, message):
+    heads = {'masked': [mimic_head(dino_path, positions='masked')],
+             'both': [mimic_head(dino_path, positions='both')],
+             'twice': [mimic_head(dino_path)] * 2}
+    if change.get('aux_heads'):
+        change = dict(change, aux_heads=heads[change['aux_heads'][0]])
     with pytest.raises(ConfigError, match=message):
         MODELS.build(mrmae_cfg(dino_path, **change))
 
 
 def test_mimic_head_in_channels_must_match_the_encoder(dino_path):
-    cfg = with_value(mrmae_cfg(dino_path), ('mimic_head', 'in_channels'), 48)
-    with pytest.raises(ConfigError, match='model.mimic_head.in_channels=48 .*32'):
+    cfg = mrmae_cfg(dino_path, aux_heads=[mimic_head(dino_path, in_channels=48)])
+    with pytest.raises(ConfigError, match='model.aux_heads.0.in_channels=48 .*32'):
         MODELS.build(cfg)
 
 

@@ -148,10 +148,10 @@ def test_mrmae_mimics_the_visible_tokens_of_a_proxy_encoder(tmp_path):
     teacher = timm.create_model('vit_base_patch16_224', pretrained=False, num_classes=0,
                                 embed_dim=48, depth=1, num_heads=2, img_size=32)
     torch.save(teacher.state_dict(), str(tmp_path / 't.pth'))
-    cfg = dict(tiny_mae_cfg(mask_ratio=0.6), type='MRMAE', mimic_head=dict(
+    cfg = dict(tiny_mae_cfg(mask_ratio=0.6), aux_heads=[dict(
         type='MimicHead', in_channels=32, teacher=dict(
             type='DINOTeacher', checkpoint=str(tmp_path / 't.pth'),
-            model_kwargs=dict(embed_dim=48, depth=1, num_heads=2, img_size=32))))
+            model_kwargs=dict(embed_dim=48, depth=1, num_heads=2, img_size=32)))])
     cfg['backbone'] = dict(cfg['backbone'], num_proxy_tokens=4)
     cfg['neck'] = dict(type='LinearPatchDecoder', in_channels=32, patch_size=8)
     model = MODELS.build(cfg)

@@ -256,7 +256,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--profile', action='store_true',
                         help='attention: print the top operators of the first layer')
     parser.add_argument('--teacher-from-init', action='store_true',
-                        help="give CONFIG's frozen teacher (distill_head or mimic_head) freshly "
+                        help="give CONFIG's frozen teacher (distill_head or an aux head) freshly "
                         'initialised weights instead of its checkpoint (timing needs no trained '
                         'teacher)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
@@ -265,11 +265,12 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def teacher_head_key(cfg: Config) -> str:
-    """The model key of the config's head with a frozen teacher."""
+    """The model key of the config's first head with a frozen teacher."""
+    from mimtoolkit.models.targets import teacher_head_keys
     from mimtoolkit.utils import require
-    keys = [k for k in ('distill_head', 'mimic_head') if (cfg.model.get(k) or {}).get('teacher')]
+    keys = teacher_head_keys(cfg.model)
     require(bool(keys), '--teacher-from-init', True,
-            'a config with model.distill_head.teacher or model.mimic_head.teacher')
+            'a config with model.distill_head.teacher or a model.aux_heads teacher')
     return keys[0]
 
 
@@ -279,7 +280,9 @@ def teacher_from_init(cfg: Config, path: str) -> str:
 
     from mimtoolkit.models.targets import save_stand_in_teacher
     init_default_scope('mimtoolkit')
-    return save_stand_in_teacher(cfg.model[teacher_head_key(cfg)], cfg.model.backbone, path)
+    key = teacher_head_key(cfg)
+    head = cfg.model.aux_heads[int(key.split('.')[1])] if '.' in key else cfg.model[key]
+    return save_stand_in_teacher(head, cfg.model.backbone, path)
 
 
 def main(argv=None) -> None:

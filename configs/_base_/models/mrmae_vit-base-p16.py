@@ -7,9 +7,8 @@
 _base_ = ['./mae_vit-base-p16.py']
 teacher_checkpoint = 'checkpoints/clip_vit-base-p16_openai_visual.pth'
 model = dict(
-    type='MRMAE',
     masker=dict(type='FocusedMasker', mask_ratio=0.75, focus_ratio=0.5, mode='topk'),
-    mimic_head=dict(
+    aux_heads=[dict(
         type='MimicHead', in_channels=768, loss_weight=0.5,
-        teacher=dict(type='CLIPTeacher', checkpoint=teacher_checkpoint)),
+        teacher=dict(type='CLIPTeacher', checkpoint=teacher_checkpoint))],
     head=dict(loss_weight=0.5))

@@ -46,6 +46,9 @@ class ConvViT(MIMViT):
         **kwargs: Other :class:`MIMViT` arguments.
     """
 
+    #: Convolutions see neighbouring patches, so a patch-mixed input leaks across sources.
+    convolves_across_patches = True
+
     arch_zoo = {
         'b': dict(embed_dims=[256, 384, 768], depths=[2, 2, 11], num_heads=12),
         'l': dict(embed_dims=[384, 768, 1024], depths=[2, 2, 23], num_heads=16),

@@ -85,6 +85,9 @@ class MIMViT(VisionTransformer):
             ``patch_cfg``, ``layer_cfgs``, ``pre_norm``, ``frozen_stages``).
     """
 
+    #: Whether an output token depends on other patches' pixels before attention (ConvViT).
+    convolves_across_patches = False
+
     arch_zoo = {
         **VisionTransformer.arch_zoo,
         # a small encoder for CPU configs: DeiT-Tiny's width, half its depth

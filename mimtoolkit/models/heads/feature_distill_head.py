@@ -1,5 +1,4 @@
 """Patch-wise regression of a frozen teacher's features (i-MAE distillation, MR-MAE mimicking)."""
-import math
 from typing import Dict, Optional, Tuple
 
 import torch
@@ -8,22 +7,18 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 
 from mimtoolkit.registry import MODELS, register_part
-from mimtoolkit.structures import MaskInfo, TeacherFeatures
+from mimtoolkit.structures import StudentView, TeacherFeatures
 from mimtoolkit.utils import require
 
 POSITIONS = ('visible', 'masked')
 
 
-def student_grid(images: torch.Tensor, num_patches: int) -> Tuple[int, int]:
-    """The (h, w) patch grid of square patches that cut ``images`` into ``num_patches``."""
-    H, W = images.shape[-2:]
-    p = round(math.sqrt(H * W / num_patches))
-    return H // p, W // p
-
-
 @register_part('head')
 class FeatureDistillHead(BaseModule):
     """L2 between student tokens and a frozen teacher's tokens at chosen positions.
+
+    An auxiliary head (``aux_heads`` of any pretrainer, DESIGN.md §1b): it
+    reads the pretrainer's :class:`StudentView` and returns a named loss.
 
     i-MAE's patch-wise distillation (Eq. 5): the teacher encodes the *clean*
     image with the student's mask, and the student's (disentangled) features
@@ -41,8 +36,11 @@ class FeatureDistillHead(BaseModule):
             patches only (same mask as the student; a ``FrozenViTTeacher``);
             False: it encodes the whole image and its features at the chosen
             positions are used. Defaults to True.
-        positions (str): Which tokens the student gives: ``'visible'``
-            (default) or ``'masked'`` (e.g. decoder outputs).
+        positions (str): Which tokens of the pretrainer it reads (its
+            ``StudentView``): ``'visible'`` (default; the encoder's tokens of
+            the visible patches) or ``'masked'`` (MAE: the decoder's last
+            hidden states of the masked patches; MaskFeat/BEiT: the encoder's
+            tokens there).
         loss_weight (float): Weight c of the loss. Defaults to 1.0.
         loss_name (str): Key in the returned dict. Defaults to ``'loss_distill'``.
         init_cfg (dict, optional): Initialisation of the projection.
@@ -75,42 +73,46 @@ class FeatureDistillHead(BaseModule):
         self.loss_weight = float(loss_weight)
         self.loss_name = loss_name
 
-    def targets(self, images: torch.Tensor, mask_info: MaskInfo,
+    @property
+    def aux_needs(self) -> Tuple[str, ...]:
+        """tuple[str]: ``StudentView`` fields this head reads beyond tokens and images."""
+        return ('mask_info', ) if self.teacher_sees_mask else ()
+
+    @property
+    def full_image_teacher(self) -> bool:
+        """bool: The teacher encodes whole clean images (its features can be shared, and
+        its [CLS] attention is a saliency for a focused masker)."""
+        return not self.teacher_sees_mask
+
+    def targets(self, view: StudentView,
                 features: Optional[TeacherFeatures] = None) -> torch.Tensor:
-        """The teacher's patch features at the chosen positions.
+        """The teacher's features at the view's patches.
 
         Args:
-            images (Tensor): (B, C, H, W) clean images.
-            mask_info (MaskInfo): The student's mask.
+            view (StudentView): The student tokens and the clean images.
             features (TeacherFeatures, optional): The teacher's features of
-                these images if already computed (e.g. for a focused masker).
+                ``view.images`` if already computed (e.g. for a focused masker).
 
         Returns:
-            Tensor: (B, N_pos, C_teacher), no gradient, in ``ids_keep`` order
-            (visible) or the masker's shuffle order (masked).
+            Tensor: (B', N, C_teacher), no gradient, aligned with ``view.tokens``.
         """
-        if self.teacher_sees_mask:
-            return self.teacher(images, mask_info).patch_tokens
+        if self.teacher_sees_mask:  # the visible patches under the student's mask
+            return self.teacher(view.images, view.mask_info).patch_tokens
         if features is None:
-            features = self.teacher.features(images, student_grid(images, mask_info.mask.shape[1]))
-        if self.positions == 'visible':
-            return mask_info.gather_visible(features.patch_tokens)
-        return mask_info.gather_masked(features.patch_tokens)
+            features = self.teacher.features(view.images, view.grid)
+        return view.gather(features.patch_tokens)
 
-    def loss(self, student: torch.Tensor, images: torch.Tensor, mask_info: MaskInfo,
-             features: Optional[TeacherFeatures] = None) -> Dict[str, torch.Tensor]:
-        """Weighted mean squared error over the chosen tokens and channels, in fp32.
+    def aux_loss(self, view: StudentView,
+                 features: Optional[TeacherFeatures] = None) -> Dict[str, torch.Tensor]:
+        """Weighted mean squared error over the view's tokens and channels, in fp32.
 
         Args:
-            student (Tensor): (B, N_pos, C) student features of the chosen
-                patches, in the order :meth:`targets` returns.
-            images (Tensor): (B, C, H, W) the clean images the teacher encodes.
-            mask_info (MaskInfo): The student's mask.
+            view (StudentView): (B', N, C) student tokens and their clean images.
             features (TeacherFeatures, optional): Precomputed teacher features.
 
         Returns:
-            dict[str, Tensor]: ``{loss_name: c · MSE}``.
+            dict[str, Tensor]: ``{loss_name: c · MSE(proj(tokens), teacher)}``.
         """
-        target = self.targets(images, mask_info, features)
-        pred = self.proj(student)
+        target = self.targets(view, features)
+        pred = self.proj(view.tokens)
         return {self.loss_name: self.loss_weight * F.mse_loss(pred.float(), target.float())}

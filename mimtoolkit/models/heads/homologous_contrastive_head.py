@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 
 from mimtoolkit.registry import register_part
+from mimtoolkit.structures import StudentView
 from mimtoolkit.utils import require
 
 POSITIVES = ('separate', 'mean')
@@ -26,6 +27,8 @@ class HomologousContrastiveHead(BaseModule):
       positive similarities, ``−log(e^{s̄_i} / (e^{s̄_i} + Σ_n e^{s_in}))``.
 
     Averaged over all patches of all samples, in fp32, times ``loss_weight`` (λ).
+    As an auxiliary head (``aux_heads``) it needs the source slots of a patch
+    mixer's samples (MixedAE's ``StudentView``).
 
     Args:
         in_channels (int): Encoder width C.
@@ -56,6 +59,15 @@ class HomologousContrastiveHead(BaseModule):
         self.positives = positives
         self.loss_weight = loss_weight
         self.loss_name = loss_name
+
+    #: Which tokens of a pretrainer it reads, and the ``StudentView`` fields it needs.
+    positions = 'visible'
+    aux_needs = ('slots', )
+    full_image_teacher = False
+
+    def aux_loss(self, view: StudentView, features=None) -> Dict[str, torch.Tensor]:
+        """The loss on a pretrainer's view (its tokens and source slots)."""
+        return self.loss(view.tokens, view.slots)
 
     def loss(self, patch_tokens: torch.Tensor, slots: torch.Tensor) -> Dict[str, torch.Tensor]:
         """The homologous contrastive loss.

@@ -63,7 +63,7 @@ class FocusedMasker(BaseMasker):
         require(saliency is not None and tuple(saliency.shape) == (batch_size, num_patches),
                 'saliency', None if saliency is None else tuple(saliency.shape),
                 f'a ({batch_size}, {num_patches}) teacher [CLS] attention (FocusedMasker needs '
-                'a pretrainer with a teacher, e.g. MRMAE with a mimic_head)')
+                'a pretrainer with a teacher, e.g. MAE with a MimicHead in aux_heads)')
         k = self.num_focused(num_patches)
         noise = rank_share(lambda n: torch.rand(n, 2, num_patches, device=device), batch_size)
         if self.mode == 'topk':

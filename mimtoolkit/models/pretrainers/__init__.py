@@ -5,6 +5,5 @@ from .imae import IMAE
 from .mae import MAE
 from .maskfeat import MaskFeat
 from .mixedae import MixedAE
-from .mrmae import MRMAE
 
-__all__ = ['BasePretrainer', 'MAE', 'MaskFeat', 'IMAE', 'MixedAE', 'MRMAE', 'BEiT']
+__all__ = ['BasePretrainer', 'MAE', 'MaskFeat', 'IMAE', 'MixedAE', 'BEiT']

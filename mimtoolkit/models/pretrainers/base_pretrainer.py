@@ -1,5 +1,5 @@
 """What every pretrainer shares: building its parts and refusing what it cannot wire."""
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -8,6 +8,7 @@ from mmpretrain.models.selfsup import BaseSelfSupervisor
 from mmpretrain.structures import DataSample
 
 from mimtoolkit.models.targets import BaseFrozenTeacher
+from mimtoolkit.structures import StudentView, TeacherFeatures
 from mimtoolkit.registry import MODELS
 from mimtoolkit.utils import ConfigError, rank_mean, require
 
@@ -37,6 +38,13 @@ class BasePretrainer(BaseSelfSupervisor):
         masker (dict): Chooses the masked patches.
         mixer (dict, optional): Input mixing; only pretrainers with
             ``accepts_mixer`` wire one in (MAE and MaskFeat do not).
+        aux_heads (Sequence[dict]): Auxiliary objectives (DESIGN.md §1b):
+            heads with ``aux_loss(view, features)`` — ``MimicHead``,
+            ``FeatureDistillHead``, ``HomologousContrastiveHead`` — each
+            reading the tokens the pretrainer describes in its
+            :class:`StudentView` (``head.positions``: ``'visible'`` or
+            ``'masked'``) and returning its own named, weighted loss. A head
+            the pretrainer cannot feed is a build-time error naming both.
         data_preprocessor (dict, optional): Defaults to ``SelfSupDataPreprocessor``.
         init_cfg (dict, optional): Initialisation config.
     """
@@ -48,6 +56,8 @@ class BasePretrainer(BaseSelfSupervisor):
     #: Whether the method can read an encoder with SemanticMIM's [MASK] branch
     #: (a token at every patch instead of the visible ones).
     supports_proxy_branch = True
+    #: Whether the method hands the encoder source slots for segment embeddings (MixedAE).
+    supports_segments = False
 
     def __init__(self,
                  backbone: PartCfg,
@@ -56,6 +66,7 @@ class BasePretrainer(BaseSelfSupervisor):
                  target_generator: PartCfg = None,
                  masker: PartCfg = None,
                  mixer: PartCfg = None,
+                 aux_heads: Sequence[PartCfg] = (),
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         if mixer is not None and not self.accepts_mixer:
@@ -74,13 +85,20 @@ class BasePretrainer(BaseSelfSupervisor):
             init_cfg=init_cfg)
         self.masker = build_part(masker)
         self.mixer = build_part(mixer)
+        require(isinstance(aux_heads, (list, tuple)), 'model.aux_heads', aux_heads,
+                'a list of head configs')
+        self.aux_heads = nn.ModuleList([build_part(cfg) for cfg in aux_heads])
         require(hasattr(self.backbone, 'encode'), 'model.backbone.type',
                 type(self.backbone).__name__, 'a MIM encoder with encode() (e.g. MIMViT)')
+        require(self.supports_segments or not getattr(self.backbone, 'num_segments', 0),
+                'model.backbone.num_segments', getattr(self.backbone, 'num_segments', 0),
+                f'0 for {type(self).__name__} (segment embeddings need the source slots of a '
+                'patch mixer: MixedAE)')
         require(self.supports_proxy_branch or not getattr(self.backbone, 'with_proxy_branch',
                                                           False),
                 'model.backbone.num_proxy_tokens', getattr(self.backbone, 'num_proxy_tokens', 0),
                 f'0 for {type(self).__name__} (its decoder works on the visible tokens of '
-                'mixed inputs; the proxy branch fits MAE, MRMAE, MaskFeat and BEiT), or '
+                'mixed inputs; the proxy branch fits MAE (MR-MAE), MaskFeat and BEiT), or '
                 'model.backbone.proxy_block=None')
 
     def connect_teachers(self) -> None:
@@ -91,6 +109,109 @@ class BasePretrainer(BaseSelfSupervisor):
         for module in self.modules():
             if isinstance(module, BaseFrozenTeacher):
                 module.adopt_input_normalization(pre.mean, pre.std)
+
+    #: Whether the masker masks the clean input images (a teacher's saliency of them applies).
+    masks_clean_images = True
+
+    def aux_widths(self) -> Dict[str, int]:
+        """The token width of each view this pretrainer gives auxiliary heads.
+
+        Returns:
+            dict[str, int]: ``{'visible': C}`` and, where there are, the
+            masked-patch tokens' width; subclasses say what they give.
+        """
+        return {'visible': self.backbone.embed_dims}
+
+    #: ``StudentView`` fields this pretrainer fills beyond tokens and images.
+    aux_fields: Tuple[str, ...] = ('mask_info', )
+
+    def check_aux_heads(self, heads: Dict[str, nn.Module]) -> None:
+        """Refuse, at build time, an auxiliary head this pretrainer cannot feed.
+
+        Args:
+            heads (dict[str, nn.Module]): Heads by their config key.
+        """
+        me, widths = type(self).__name__, self.aux_widths()
+        names = set()
+        for key, head in heads.items():
+            kind = type(head).__name__
+            require(hasattr(head, 'aux_loss'), f'{key}.type', kind,
+                    'an auxiliary head (MimicHead, FeatureDistillHead, HomologousContrastiveHead)')
+            require(head.positions in widths, f'{key}.positions', head.positions,
+                    f'one of {tuple(widths)}: {me} gives {kind} no {head.positions} tokens')
+            missing = [f for f in head.aux_needs if f not in self.aux_fields]
+            require(not missing, f'{key}.type', kind,
+                    f'a head {me} can feed: {kind} needs {missing} ('
+                    + ('source slots of a patch mixer: MixedAE' if 'slots' in missing else
+                       "the student's mask on the clean images: set teacher_sees_mask=False")
+                    + ')')
+            width = getattr(head, 'in_channels', None)
+            require(width == widths[head.positions], f'{key}.in_channels', width,
+                    f'{widths[head.positions]} (the width of {me}\'s {head.positions} tokens)')
+            require(head.loss_name not in names, f'{key}.loss_name', head.loss_name,
+                    'a name no other auxiliary head uses')
+            names.add(head.loss_name)
+        saliency = getattr(self.masker, 'needs_saliency', False)
+        require(not saliency or (self.masks_clean_images and any(
+            h.full_image_teacher for h in heads.values())), 'model.masker.type',
+            type(self.masker).__name__, f'a masker without teacher saliency: {me} has no '
+            'auxiliary head whose teacher sees the clean images it masks (add e.g. a '
+            'MimicHead to model.aux_heads)')
+
+    def named_aux_heads(self) -> Dict[str, nn.Module]:
+        """The auxiliary heads by config key (subclasses add their method's own)."""
+        return {f'model.aux_heads.{i}': head for i, head in enumerate(self.aux_heads)}
+
+    def finish_build(self, cls: type) -> None:
+        """Check the auxiliary heads and hand the teachers the input normalisation.
+
+        Every pretrainer calls ``self.finish_build(ItsClass)`` at the end of its
+        ``__init__``; only the call of the class that was built runs, once all
+        its parts exist.
+
+        Args:
+            cls (type): The class whose ``__init__`` calls it.
+        """
+        if type(self).__init__ is not cls.__init__:
+            return
+        self.check_aux_heads(self.named_aux_heads())
+        self.connect_teachers()
+
+    def teacher_features(self, images: torch.Tensor) -> Dict[int, TeacherFeatures]:
+        """Full-image teacher features of the auxiliary heads, once per step.
+
+        Args:
+            images (Tensor): (B, C, H, W) the clean images.
+
+        Returns:
+            dict[int, TeacherFeatures]: By index in ``aux_heads``.
+        """
+        grid = self.backbone.patch_grid(images.shape[-2:])
+        return {i: head.teacher.features(images, grid) for i, head in enumerate(self.aux_heads)
+                if head.full_image_teacher}
+
+    @staticmethod
+    def saliency(features: Dict[int, TeacherFeatures]) -> Optional[torch.Tensor]:
+        """(B, L) the first full-image teacher's [CLS] attention, or None."""
+        return next((f.cls_attention for f in features.values()), None)
+
+    def aux_losses(self, views: Dict[str, StudentView],
+                   features: Optional[Dict[int, TeacherFeatures]] = None) -> Dict:
+        """The named losses of every auxiliary head.
+
+        Args:
+            views (dict[str, StudentView]): This step's views by position
+                (``'visible'``, ``'masked'``).
+            features (dict[int, TeacherFeatures], optional): Precomputed
+                teacher features of the views' images, by head index.
+
+        Returns:
+            dict[str, Tensor]: Each head's weighted loss.
+        """
+        losses = {}
+        for i, head in enumerate(self.aux_heads):
+            losses.update(head.aux_loss(views[head.positions], (features or {}).get(i)))
+        return losses
 
     def mask(self, inputs, saliency=None):
         """Mask a batch of images on the backbone's patch grid.

@@ -26,12 +26,6 @@ class BEiT(MaskFeat):
         **kwargs: See :class:`MaskFeat`.
     """
 
-    def __init__(self, backbone, head, target_generator,
-                 masker=dict(type='BlockwiseMasker', mask_ratio=0.4), **kwargs) -> None:
-        super().__init__(backbone=backbone, head=head, target_generator=target_generator,
-                         masker=masker, **kwargs)
-        self.connect_teachers()
-
     def check_target(self) -> None:
         """The head classifies into the tokenizer's vocabulary."""
         require(self.head.num_tokens == self.target_generator.vocab_size,

@@ -5,7 +5,8 @@ import torch
 from mmpretrain.structures import DataSample
 
 from mimtoolkit.registry import register_part
-from mimtoolkit.structures import EncoderOutput, MaskInfo, PixelMixInfo, Reconstruction
+from mimtoolkit.structures import (EncoderOutput, MaskInfo, PixelMixInfo, Reconstruction,
+                                   StudentView)
 from mimtoolkit.utils import require
 from .base_pretrainer import PartCfg, build_part
 from .mae import MAE
@@ -100,12 +101,21 @@ class IMAE(MAE):
         require(self.disentangle.out_channels == decoder_in, 'model.disentangle.out_channels',
                 self.disentangle.out_channels, f'{decoder_in} (the shared decoder\'s input width)')
         self.distill_head = build_part(teacher_like_student(distill_head, backbone))
+        self.finish_build(IMAE)
+
+    #: The masker masks the mixed images, which no teacher sees.
+    masks_clean_images = False
+
+    def aux_widths(self) -> Dict[str, int]:
+        """Auxiliary heads (and the distillation head) read the disentangled features."""
+        return dict(visible=self.disentangle.out_channels)
+
+    def named_aux_heads(self):
+        """The distillation head reads the same view as the auxiliary heads."""
+        heads = super().named_aux_heads()
         if self.distill_head is not None:
-            require(self.distill_head.in_channels == self.disentangle.out_channels,
-                    'model.distill_head.in_channels', self.distill_head.in_channels,
-                    f'{self.disentangle.out_channels} (the disentangled feature width; set it '
-                    'to add a projection to the teacher width)')
-        self.connect_teachers()
+            heads['model.distill_head'] = self.distill_head
+        return heads
 
     def encode_mixed(self, mix: PixelMixInfo) -> Tuple[EncoderOutput, Tuple[torch.Tensor, ...]]:
         """Mask and encode the mixed images, then disentangle.
@@ -144,10 +154,14 @@ class IMAE(MAE):
         for name, branch_pred, target in zip(self.branches, pred.split(batch), targets):
             for key, value in self.head.loss(branch_pred, target, mask_info.mask).items():
                 losses[f'{key}_{BRANCHES[name]}'] = value
-        if self.distill_head is not None:
+        if self.distill_head is not None or self.aux_heads:
             student = torch.cat([f[:, latent.num_extra_tokens:] for f in feats])
-            losses.update(
-                self.distill_head.loss(student, torch.cat(targets), mask_info.repeat(n)))
+            view = StudentView.at_patches(
+                student, torch.cat(targets), self.backbone.patch_grid(inputs.shape[-2:]),
+                mask_info.ids_keep.repeat(n, 1), mask_info.repeat(n))
+            if self.distill_head is not None:
+                losses.update(self.distill_head.aux_loss(view))
+            losses.update(self.aux_losses(dict(visible=view)))
         return losses
 
     @torch.no_grad()

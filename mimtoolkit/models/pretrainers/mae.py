@@ -1,4 +1,5 @@
 """MAE: drop masked patches, decode all, regress pixels of the masked ones."""
+from contextlib import contextmanager
 from typing import Dict, List, Sequence
 
 import torch
@@ -6,29 +7,38 @@ from mmpretrain.structures import DataSample
 
 from mimtoolkit.registry import register_part
 from mimtoolkit.models.necks import LinearPatchDecoder
-from mimtoolkit.structures import EncoderOutput, MaskInfo, Reconstruction
+from mimtoolkit.structures import EncoderOutput, MaskInfo, Reconstruction, StudentView
 from mimtoolkit.utils import require
 from .base_pretrainer import BasePretrainer
 
 
 @register_part('pretrainer')
 class MAE(BasePretrainer):
-    """Masked Autoencoders (He et al., 2022).
+    """Masked Autoencoders (He et al., 2022), and MAE + auxiliary heads (MR-MAE).
 
-    ``masker -> backbone.encode (visible tokens) -> neck (decoder) -> head (pixels)``.
+    ``masker -> backbone.encode (visible tokens) -> neck (decoder) -> head
+    (pixels)``, plus any ``aux_heads`` on its :class:`StudentView`:
+    ``'visible'`` = the encoder's tokens of the visible patches (with proxies,
+    those of branch (a)); ``'masked'`` = the decoder's last hidden states of
+    the masked patches (with proxies: the [MASK] branch's tokens). A full-image
+    teacher runs once per step, before masking: its [CLS] attention feeds a
+    ``FocusedMasker`` and its features the head.
+
+    MR-MAE (Gao et al.) is this class with ``FocusedMasker`` and a
+    ``MimicHead`` (configs/mrmae/); its Tab. 3 ablations are configs too:
+    reconstruction only = plain MAE, mimic only = ``neck=None, head=None``,
+    "semantic conflict" = the mimic head with ``positions='masked'``.
 
     Args:
-        backbone (dict): ``MIMViT`` with ``use_mask_token=False`` (with
-            SemanticMIM proxies, its [MASK] branch reconstructs every patch).
-        neck (dict): ``MAEPretrainDecoder`` (mmpretrain), or
-            ``LinearPatchDecoder`` with proxies.
-        head (dict): ``PixelReconstructionHead``.
+        backbone (dict): ``MIMViT``/``ConvViT`` with ``use_mask_token=False``
+            (with SemanticMIM proxies, its [MASK] branch reconstructs every patch).
+        neck (dict, optional): ``MAEPretrainDecoder`` (mmpretrain), or
+            ``LinearPatchDecoder`` with proxies; None (with ``head=None``)
+            when auxiliary heads are the only objectives.
+        head (dict, optional): ``PixelReconstructionHead``.
         masker (dict): Defaults to ``RandomMasker(0.75)``.
-        **kwargs: See :class:`BasePretrainer`.
+        **kwargs: See :class:`BasePretrainer` (``aux_heads`` among them).
     """
-
-    #: Whether the pixel decoder (``neck``) and ``head`` are required.
-    needs_decoder = True
 
     def __init__(self, backbone, neck=None, head=None,
                  masker=dict(type='RandomMasker', mask_ratio=0.75), **kwargs) -> None:
@@ -40,9 +50,16 @@ class MAE(BasePretrainer):
                 (type(self.neck).__name__, type(self.head).__name__),
                 'both set (pixel decoder and its head) or both None')
         if self.neck is None:
-            require(not self.needs_decoder, 'model.neck', None,
-                    f'a pixel decoder (e.g. MAEPretrainDecoder) for {type(self).__name__}')
-            return
+            require(len(self.aux_heads) > 0, 'model.neck', None,
+                    f'a pixel decoder (e.g. MAEPretrainDecoder) for {type(self).__name__}, or '
+                    'model.aux_heads (at least one objective)')
+        else:
+            self.check_decoder()
+        self.finish_build(MAE)
+
+    def check_decoder(self) -> None:
+        """The decoder and pixel head fit the backbone."""
+        bb = self.backbone
         require(self.head.patch_size == bb.patch_size, 'model.head.patch_size',
                 self.head.patch_size, f'{bb.patch_size} (the backbone patch size)')
         out = self.neck.decoder_pred.out_features
@@ -70,6 +87,15 @@ class MAE(BasePretrainer):
         """bool: The masked encoder outputs all L patches (SemanticMIM's [MASK] branch)."""
         return bool(getattr(self.backbone, 'with_proxy_branch', False))
 
+    def aux_widths(self) -> Dict[str, int]:
+        """Visible encoder tokens; masked-patch tokens where something predicts them."""
+        widths = super().aux_widths()
+        if self.tokens_at_every_patch:
+            widths['masked'] = self.backbone.embed_dims
+        elif self.neck is not None:
+            widths['masked'] = self.neck.decoder_pred.in_features
+        return widths
+
     def loss(self, inputs: torch.Tensor, data_samples: List[DataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
         """One MAE step.
@@ -79,21 +105,61 @@ class MAE(BasePretrainer):
             data_samples (list[DataSample]): Unused.
 
         Returns:
-            dict[str, Tensor]: ``{'loss_rec': scalar}``.
+            dict[str, Tensor]: ``loss_rec`` (with a decoder) and every
+            auxiliary head's loss (e.g. ``loss_mimic``), each already weighted.
         """
-        pred, mask_info = self._predict(inputs)
-        return self.head.loss(pred, inputs, mask_info.mask)
+        latent, features = self._encode(inputs)
+        mask_info, grid = latent.mask_info, self.backbone.patch_grid(inputs.shape[-2:])
+        visible = latent.patch_tokens
+        if self.tokens_at_every_patch:  # proxies: the [MASK] branch filled in the rest
+            visible = mask_info.gather_visible(visible)
+        views = dict(visible=StudentView.at_patches(visible, inputs, grid, mask_info.ids_keep,
+                                                    mask_info))
+        losses = {}
+        if self.neck is not None:
+            with self._decoder_hidden_states() as hidden:
+                pred = self.decode(latent)
+            losses.update(self.head.loss(pred, inputs, mask_info.mask))
+            if 'x' in hidden:
+                masked = hidden['x'] if self.tokens_at_every_patch else hidden['x'][:, 1:]
+                views['masked'] = StudentView.at_patches(
+                    mask_info.gather_masked(masked), inputs, grid, mask_info.ids_masked)
+        losses.update(self.aux_losses(views, features))
+        return losses
+
+    def _encode(self, inputs: torch.Tensor):
+        """Teacher features (once), then the mask (saliency-aware), then the encoder."""
+        features = self.teacher_features(inputs)
+        mask_info = self.mask(inputs, self.saliency(features))
+        return self.backbone.encode(inputs, mask_info), features
 
     def _predict(self, inputs: torch.Tensor):
-        mask_info = self.mask(inputs)
-        latent = self.backbone.encode(inputs, mask_info)
-        return self.decode(latent), mask_info
+        require(self.neck is not None, 'model.neck', None,
+                'a pixel decoder to reconstruct images (this model only has auxiliary heads)')
+        latent, _ = self._encode(inputs)
+        return self.decode(latent), latent.mask_info
 
     def decode(self, latent: EncoderOutput) -> torch.Tensor:
         """(B, L, p·p·C) pixel predictions from the encoder output."""
         if self.tokens_at_every_patch:
             return self.neck(latent.patch_tokens)
         return self.neck(latent.tokens, latent.mask_info.ids_restore)
+
+    @contextmanager
+    def _decoder_hidden_states(self):
+        """Capture the input of the decoder's prediction layer (its normalised last hidden
+        states, (B, 1 + L, C_dec); with proxies (B, L, C)) when an auxiliary head reads the
+        masked patches."""
+        seen = {}
+        if not any(head.positions == 'masked' for head in self.aux_heads):
+            yield seen
+            return
+        handle = self.neck.decoder_pred.register_forward_pre_hook(
+            lambda m, args: seen.update(x=args[0]))
+        try:
+            yield seen
+        finally:
+            handle.remove()
 
     def pixel_mask(self, mask_info: MaskInfo, img_hw: Sequence[int]) -> torch.Tensor:
         """The patch mask as an image.

@@ -5,6 +5,7 @@ import torch
 from mmpretrain.structures import DataSample
 
 from mimtoolkit.registry import register_part
+from mimtoolkit.structures import StudentView
 from mimtoolkit.utils import require
 from .base_pretrainer import BasePretrainer
 
@@ -15,7 +16,9 @@ class MaskFeat(BasePretrainer):
 
     ``masker -> backbone.encode (mask tokens) -> head (HOG of masked patches)``.
     With SemanticMIM proxies in the backbone, the masked patches' tokens come
-    from its [MASK] branch; the head and loss are unchanged.
+    from its [MASK] branch; the head and loss are unchanged. Auxiliary heads
+    read the encoder's tokens of the visible (``'visible'``) or masked
+    (``'masked'``) patches; a full-image teacher runs once, before masking.
 
     Args:
         backbone (dict): ``MIMViT`` with ``use_mask_token=True``.
@@ -36,6 +39,7 @@ class MaskFeat(BasePretrainer):
         require(self.head.in_channels == bb.embed_dims, 'model.head.in_channels',
                 self.head.in_channels, f'{bb.embed_dims} (the backbone width)')
         self.check_target()
+        self.finish_build(MaskFeat)
 
     def check_target(self) -> None:
         """The HOG target fits the backbone and the head."""
@@ -48,6 +52,10 @@ class MaskFeat(BasePretrainer):
         require(not window or all(s % window == 0 for s in bb.img_size),
                 'model.target_generator.gaussian_window', window,
                 f'a divisor of the image size {bb.img_size} (or 0)')
+
+    def aux_widths(self) -> Dict[str, int]:
+        """The encoder gives a token at every patch, visible and masked."""
+        return dict(visible=self.backbone.embed_dims, masked=self.backbone.embed_dims)
 
     def targets(self, inputs: torch.Tensor) -> torch.Tensor:
         """(B, L, D) HOG features of every patch."""
@@ -62,8 +70,19 @@ class MaskFeat(BasePretrainer):
             data_samples (list[DataSample]): Unused.
 
         Returns:
-            dict[str, Tensor]: ``{'loss_hog': scalar}`` (the head's loss name).
+            dict[str, Tensor]: ``{'loss_hog': scalar}`` (the head's loss name)
+            and every auxiliary head's loss.
         """
-        mask_info = self.mask(inputs)
+        features = self.teacher_features(inputs)
+        mask_info = self.mask(inputs, self.saliency(features))
         latent = self.backbone.encode(inputs, mask_info)
-        return self.head.loss(latent.patch_tokens, self.targets(inputs), mask_info.mask)
+        losses = self.head.loss(latent.patch_tokens, self.targets(inputs), mask_info.mask)
+        if self.aux_heads:
+            grid, tokens = self.backbone.patch_grid(inputs.shape[-2:]), latent.patch_tokens
+            views = dict(
+                visible=StudentView.at_patches(mask_info.gather_visible(tokens), inputs, grid,
+                                               mask_info.ids_keep, mask_info),
+                masked=StudentView.at_patches(mask_info.gather_masked(tokens), inputs, grid,
+                                              mask_info.ids_masked))
+            losses.update(self.aux_losses(views, features))
+        return losses

@@ -7,8 +7,9 @@ from mmpretrain.structures import DataSample
 from mimtoolkit.evaluation.topk_accuracy import topk_sampling_accuracy
 from mimtoolkit.models.backbones import MIMViT
 from mimtoolkit.models.layers import HomologousAttention
-from mimtoolkit.registry import register_part
-from mimtoolkit.structures import EncoderOutput, MaskInfo, PatchMixInfo, Reconstruction
+from mimtoolkit.registry import MODELS, register_part
+from mimtoolkit.structures import (EncoderOutput, MaskInfo, PatchMixInfo, Reconstruction,
+                                   StudentView)
 from mimtoolkit.utils import require
 from .base_pretrainer import PartCfg, build_part
 from .mae import MAE
@@ -31,6 +32,10 @@ def with_homologous_attention(backbone: PartCfg, layers: Optional[Sequence[int]]
     """
     if not isinstance(backbone, dict):
         return backbone
+    kind = MODELS.get(backbone.get('type', 'MIMViT'))
+    require(not getattr(kind, 'convolves_across_patches', False), 'model.backbone.type',
+            backbone.get('type'), 'an encoder without convolution stages for MixedAE (e.g. '
+            'MIMViT): convolutions would blend neighbouring patches of different source images')
     if backbone.get('attn_cfgs') is not None:
         require(layers is None, 'model.homologous_layers', layers,
                 'None when model.backbone.attn_cfgs sets the attention of every layer')
@@ -54,7 +59,9 @@ class MixedAE(MAE):
     source image: its own encoder features, the decoder's mask token
     elsewhere) -> shared MAE decoder -> pixel loss on the patches the image did
     not contribute`` plus λ · the homologous contrastive loss on the encoder's
-    patch features. No separate random masking.
+    patch features. No separate random masking. Auxiliary heads (e.g. a
+    ``MimicHead``) read every patch token of the mixed samples, each standing
+    for its source image's patch (a teacher encodes the clean images).
 
     Losses: ``loss_rec``, ``loss_homo``; with recording homologous layers
     (``TopKAccuracyHook``) also ``topk_acc_layer<i>`` (logged, not optimised).
@@ -80,6 +87,7 @@ class MixedAE(MAE):
 
     accepts_mixer = True
     needs_masker = False
+    supports_segments = True
     supports_proxy_branch = False
 
     def __init__(self,
@@ -118,6 +126,27 @@ class MixedAE(MAE):
             require(self.contrastive_head.in_channels == self.backbone.embed_dims,
                     'model.contrastive_head.in_channels', self.contrastive_head.in_channels,
                     f'{self.backbone.embed_dims} (the backbone width)')
+        self.finish_build(MixedAE)
+
+    #: Auxiliary heads see every patch of the mixed samples with its source slot.
+    aux_fields = ('slots', )
+
+    def student_view(self, latent: EncoderOutput, mix: PatchMixInfo,
+                     inputs: torch.Tensor) -> StudentView:
+        """The mixed samples' patch tokens, each standing for its source image's patch.
+
+        Args:
+            latent (EncoderOutput): (B', 1 + L, C) the mixed samples' encoding.
+            mix (PatchMixInfo): The mixing.
+            inputs (Tensor): (B, C, H, W) the clean source images.
+
+        Returns:
+            StudentView: Token (b', p) is patch p of image ``sources[b', slots[b', p]]``.
+        """
+        grid = self.backbone.patch_grid(inputs.shape[-2:])
+        patches = torch.arange(mix.slots.shape[1], device=mix.slots.device)
+        positions = mix.sources.gather(1, mix.slots) * mix.slots.shape[1] + patches
+        return StudentView(latent.patch_tokens, inputs, grid, positions, slots=mix.slots)
 
     @property
     def homologous_layers(self) -> Dict[int, HomologousAttention]:
@@ -174,6 +203,9 @@ class MixedAE(MAE):
             else:
                 feats = latent.patch_tokens
             losses.update(self.contrastive_head.loss(feats, mix.slots))
+        if self.aux_heads:
+            view = self.student_view(latent, mix, inputs)
+            losses.update(self.aux_losses(dict(visible=view), self.teacher_features(inputs)))
         for i, attn in self.homologous_layers.items():
             if attn.record_topk and attn.last_topk is not None:
                 losses[f'topk_acc_layer{i}'] = topk_sampling_accuracy(

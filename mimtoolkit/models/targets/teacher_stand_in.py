@@ -1,6 +1,7 @@
 """Freshly initialised teacher and tokenizer weights in their own file formats (for timing
 and tests)."""
 import inspect
+from typing import List
 
 import timm
 import torch
@@ -8,6 +9,20 @@ import torch
 from mimtoolkit.registry import MODELS
 from .timm_vit_teacher import TimmViTTeacher
 from .visual_tokenizers import vqkd_encoder_config
+
+
+def teacher_head_keys(model: dict) -> List[str]:
+    """Config keys (under ``model``) of the heads that hold a frozen teacher.
+
+    Args:
+        model (dict): A pretrainer config.
+
+    Returns:
+        list[str]: E.g. ``['distill_head']`` or ``['aux_heads.0']``.
+    """
+    keys = ['distill_head'] if (model.get('distill_head') or {}).get('teacher') else []
+    return keys + [f'aux_heads.{i}' for i, head in enumerate(model.get('aux_heads') or [])
+                   if head.get('teacher')]
 
 
 def save_stand_in_teacher(head: dict, backbone: dict, path: str) -> str:
@@ -19,7 +34,7 @@ def save_stand_in_teacher(head: dict, backbone: dict, path: str) -> str:
     as ``backbone.*`` keys.
 
     Args:
-        head (dict): A head config with a ``teacher`` (``distill_head``, ``mimic_head``).
+        head (dict): A head config with a ``teacher`` (``distill_head``, an aux head).
         backbone (dict): The student's backbone config.
         path (str): Where to write the ``.pth`` file.
 
