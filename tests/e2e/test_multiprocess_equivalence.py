@@ -75,7 +75,8 @@ METHODS = {
     'mrmae': ('configs/mrmae/mrmae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py',
               "model = dict(aux_heads=[dict(type='MimicHead', in_channels=192, loss_weight=0.5,\n"
               "    teacher=dict(type='FrozenViTTeacher', checkpoint={teacher!r},\n"
-              "    encoder=dict(type='MIMViT', arch='mim-tiny', img_size=64, patch_size=8)))])\n", ''),
+              "    encoder=dict(type='MIMViT', arch='mim-tiny', img_size=64,\n"
+              "                 patch_size=8)))])\n", ''),
     'semanticmim': (
         'configs/semanticmim/semanticmim-maskfeat_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py', '',
         ''),

@@ -114,8 +114,8 @@ def test_fusion_sums_the_chosen_layers_before_the_final_norm():
 
 
 def test_semantic_conflict_puts_both_targets_on_the_decoder_output(dino_path):
-    cfg = mrmae_cfg(dino_path, aux_heads=[mimic_head(dino_path, in_channels=16,
-                                                      positions='masked')])
+    head = mimic_head(dino_path, in_channels=16, positions='masked')
+    cfg = mrmae_cfg(dino_path, aux_heads=[head])
     model = build(cfg)
     losses = model.loss(torch.randn(2, 3, 32, 32), None)
     assert set(losses) == {'loss_mimic', 'loss_rec'}
