@@ -26,12 +26,8 @@ BENCHMARKS = sorted(glob.glob(osp.join(REPO, 'configs', '*', 'benchmarks', '*.py
 
 def teacher_head(cfg):
     """The config's first head that holds a frozen teacher, or None."""
-    from mimtoolkit.models.targets import teacher_head_keys
-    keys = teacher_head_keys(cfg.model)
-    if not keys:
-        return None
-    return cfg.model.aux_heads[int(keys[0].split('.')[1])] if '.' in keys[0] else \
-        cfg.model[keys[0]]
+    from mimtoolkit.models.targets import teacher_heads
+    return next(iter(teacher_heads(cfg.model).values()), None)
 
 
 _STAND_INS = {}  # one file per teacher architecture and session (ViT-B files are 350 MB)

@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from typing import Tuple
 
 import torch
 from mmengine.config import Config, DictAction
@@ -264,14 +265,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def teacher_head_key(cfg: Config) -> str:
-    """The model key of the config's first head with a frozen teacher."""
-    from mimtoolkit.models.targets import teacher_head_keys
+def teacher_head(cfg: Config) -> Tuple[str, dict]:
+    """The model key and config of the config's first head with a frozen teacher."""
+    from mimtoolkit.models.targets import teacher_heads
     from mimtoolkit.utils import require
-    keys = teacher_head_keys(cfg.model)
-    require(bool(keys), '--teacher-from-init', True,
+    heads = teacher_heads(cfg.model)
+    require(bool(heads), '--teacher-from-init', True,
             'a config with model.distill_head.teacher or a model.aux_heads teacher')
-    return keys[0]
+    return next(iter(heads.items()))
 
 
 def teacher_from_init(cfg: Config, path: str) -> str:
@@ -280,9 +281,7 @@ def teacher_from_init(cfg: Config, path: str) -> str:
 
     from mimtoolkit.models.targets import save_stand_in_teacher
     init_default_scope('mimtoolkit')
-    key = teacher_head_key(cfg)
-    head = cfg.model.aux_heads[int(key.split('.')[1])] if '.' in key else cfg.model[key]
-    return save_stand_in_teacher(head, cfg.model.backbone, path)
+    return save_stand_in_teacher(teacher_head(cfg)[1], cfg.model.backbone, path)
 
 
 def main(argv=None) -> None:
@@ -294,7 +293,7 @@ def main(argv=None) -> None:
     if args.teacher_from_init:
         path = teacher_from_init(cfg, osp.join(tempfile.mkdtemp(), 'teacher.pth'))
         args.cfg_options = dict(args.cfg_options or {}, **{
-            f'model.{teacher_head_key(cfg)}.teacher.checkpoint': path})
+            f'model.{teacher_head(cfg)[0]}.teacher.checkpoint': path})
         cfg.merge_from_dict(args.cfg_options)
     batch_size = args.batch_size or cfg.train_dataloader.batch_size
     specs = [(args.config, args.amp)] + ([(args.vs, args.vs_amp)] if args.vs else [])

@@ -1,7 +1,7 @@
 """Freshly initialised teacher and tokenizer weights in their own file formats (for timing
 and tests)."""
 import inspect
-from typing import List
+from typing import Dict
 
 import timm
 import torch
@@ -11,18 +11,19 @@ from .timm_vit_teacher import TimmViTTeacher
 from .visual_tokenizers import vqkd_encoder_config
 
 
-def teacher_head_keys(model: dict) -> List[str]:
-    """Config keys (under ``model``) of the heads that hold a frozen teacher.
+def teacher_heads(model: dict) -> Dict[str, dict]:
+    """The head configs that hold a frozen teacher, by their key under ``model``.
 
     Args:
         model (dict): A pretrainer config.
 
     Returns:
-        list[str]: E.g. ``['distill_head']`` or ``['aux_heads.0']``.
+        dict[str, dict]: E.g. ``{'distill_head': ...}`` or ``{'aux_heads.0': ...}``;
+        the values are the config's own dicts (editing them edits the config).
     """
-    keys = ['distill_head'] if (model.get('distill_head') or {}).get('teacher') else []
-    return keys + [f'aux_heads.{i}' for i, head in enumerate(model.get('aux_heads') or [])
-                   if head.get('teacher')]
+    heads = {'distill_head': model.get('distill_head')}
+    heads.update({f'aux_heads.{i}': head for i, head in enumerate(model.get('aux_heads') or [])})
+    return {key: head for key, head in heads.items() if head and head.get('teacher')}
 
 
 def save_stand_in_teacher(head: dict, backbone: dict, path: str) -> str:

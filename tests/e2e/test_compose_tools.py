@@ -1,0 +1,86 @@
+"""The showcase hybrids of configs/compose end to end: an MAE teacher, then each hybrid through
+tools/train.py on the embedded photos, then its checkpoint through the shipped ADE20K UperNet and
+COCO Cascade Mask R-CNN configs (tools/train.py + tools/test.py)."""
+import pytest
+import torch
+
+from ..conftest import run_tool
+from ..transfer_fixtures import make_ade20k, make_coco
+from .downstream_configs import det_config, seg_config, train_and_test
+from .helpers import loss_went_down, scalars
+
+pytestmark = pytest.mark.slow
+
+MAE = 'configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
+# hybrid -> (config, downstream backbone kind, the losses it logs)
+HYBRIDS = {
+    'mixedae-mimic': ('configs/compose/mixedae-mimic_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py',
+                      'vit', {'loss_rec', 'loss_homo', 'loss_mimic'}),
+    'mrmae-proxies': ('configs/compose/mrmae-proxies_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py',
+                      'vit-proxies', {'loss_rec', 'loss_mimic'}),
+}
+MIM_TINY = dict(embed_dims=192, num_layers=6, num_heads=3, feedforward_channels=768)
+SMALL = [
+    'train_dataloader.dataset.crops_per_photo=4',  # 68 images: 5 iterations of <= 16 an epoch
+    'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+    'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=1',
+    'log_processor.window_size=1', 'custom_hooks=[]'
+]
+
+
+@pytest.fixture(scope='module')
+def runs(tmp_path_factory):
+    """Work dirs of the MAE teacher (2 epochs) and of every hybrid (4 epochs), the fixtures."""
+    root = tmp_path_factory.mktemp('compose')
+    run_tool(['tools/train.py', MAE, '--work-dir', str(root / 'mae'), '--cfg-options', *SMALL,
+              'train_cfg.max_epochs=2'])
+    teacher = f"model.aux_heads.0.teacher.checkpoint={root / 'mae' / 'epoch_2.pth'}"
+    for name, (config, _, _) in HYBRIDS.items():
+        run_tool(['tools/train.py', config, '--work-dir', str(root / name), '--cfg-options',
+                  *SMALL, 'train_cfg.max_epochs=4', teacher])
+    return dict(root=root, ade=make_ade20k(str(root / 'ade')), coco=make_coco(str(root / 'coco')))
+
+
+@pytest.mark.parametrize('name', HYBRIDS)
+def test_hybrid_trains_every_objective_and_saves_no_teacher(runs, name):
+    records = scalars(str(runs['root'] / name))
+    assert len(records) == 20
+    assert all(HYBRIDS[name][2] <= set(r) for r in records)
+    assert all(r['loss_mimic'] > 0 for r in records)
+    assert loss_went_down(records, 'loss', window=4)
+    state = torch.load(str(runs['root'] / name / 'epoch_4.pth'), weights_only=True)['state_dict']
+    assert not any('teacher' in k for k in state)
+    if name == 'mixedae-mimic':
+        assert state['backbone.segment_embed'].shape[-1] == 192
+    else:
+        assert state['backbone.proxy_tokens'].shape == (1, 7, 192)
+
+
+@pytest.mark.parametrize('task', ['ade20k', 'coco'])
+@pytest.mark.parametrize('name', HYBRIDS)
+def test_hybrid_checkpoint_transfers_through_the_downstream_configs(runs, name, task, tmp_path):
+    kind = HYBRIDS[name][1]
+    ckpt = str(runs['root'] / name / 'epoch_4.pth')
+    if task == 'ade20k':
+        config = seg_config(str(tmp_path), kind, runs['ade'], arch=MIM_TINY, num_proxy_tokens=8)
+        log, metrics = train_and_test(config, ckpt, str(tmp_path / 'work'), 'iter_2.pth')
+        assert 0.0 <= metrics['mIoU'] <= 100.0
+    else:
+        config = det_config(str(tmp_path), kind, runs['coco'], arch=MIM_TINY, num_proxy_tokens=8)
+        log, metrics = train_and_test(config, ckpt, str(tmp_path / 'work'), 'epoch_1.pth')
+        assert -1.0 <= metrics['coco/segm_mAP'] <= 1.0
+    assert 'missing: none' in log
+    # what each parent's pretraining alone had is named as left out, nothing else is dropped
+    left_out = 'segment_embed' if name == 'mixedae-mimic' else 'mask_layers.* ('
+    assert 'Left out on purpose' in log and left_out in log
+
+
+def test_benchmark_times_a_hybrid_with_a_freshly_initialised_teacher():
+    """benchmark.py --teacher-from-init finds the teacher among the auxiliary heads."""
+    proc = run_tool(['tools/analysis_tools/benchmark.py', HYBRIDS['mixedae-mimic'][0], '--vs',
+                     'configs/mixedae/mixedae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py',
+                     '--teacher-from-init', '--batch-size', '4', '--rounds', '1', '--steps',
+                     '1', '--warmup', '1'])
+    assert '| mixedae-mimic_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py | fp32 |' in proc.stdout
+    ratio = float(proc.stdout.split('ratio (CONFIG / reference images/s):')[1].split()[0])
+    assert ratio > 0
