@@ -4,6 +4,14 @@ import json
 import os.path as osp
 from typing import List
 
+#: --cfg-options of a short photo-config run: 68 images (4 crops of each of the 17 photos),
+#: 5 iterations of <= 16 an epoch, in the main process, every iteration logged, every epoch saved.
+SMALL_PHOTO_RUN = [
+    'train_dataloader.dataset.crops_per_photo=4', 'train_dataloader.num_workers=0',
+    'train_dataloader.persistent_workers=False', 'default_hooks.logger.interval=1',
+    'default_hooks.checkpoint.interval=1', 'log_processor.window_size=1'
+]
+
 
 def scalars(work_dir: str) -> List[dict]:
     """Per-iteration log records (mmengine's vis_data/scalars.json) of all runs in work_dir."""

@@ -7,7 +7,7 @@ import torch
 from ..conftest import run_tool
 from ..transfer_fixtures import make_ade20k, make_coco
 from .downstream_configs import det_config, seg_config, train_and_test
-from .helpers import loss_went_down, scalars
+from .helpers import SMALL_PHOTO_RUN, loss_went_down, scalars
 
 pytestmark = pytest.mark.slow
 
@@ -25,12 +25,7 @@ HYBRIDS = {
 TRANSFERS = [(name, 'ade20k') for name in HYBRIDS] + [('mixedae-mimic', 'coco'),
                                                       ('mrmae-proxies', 'coco')]
 MIM_TINY = dict(embed_dims=192, num_layers=6, num_heads=3, feedforward_channels=768)
-SMALL = [
-    'train_dataloader.dataset.crops_per_photo=4',  # 68 images: 5 iterations of <= 16 an epoch
-    'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
-    'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=1',
-    'log_processor.window_size=1', 'custom_hooks=[]'
-]
+SMALL = [*SMALL_PHOTO_RUN, 'custom_hooks=[]']
 
 
 @pytest.fixture(scope='module')

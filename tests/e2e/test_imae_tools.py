@@ -6,7 +6,7 @@ import mmcv
 import pytest
 
 from ..conftest import free_port, run_tool
-from .helpers import loss_went_down, scalars
+from .helpers import SMALL_PHOTO_RUN, loss_went_down, scalars
 
 pytestmark = pytest.mark.slow
 
@@ -14,12 +14,7 @@ MAE = 'configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
 IMAE = 'configs/imae/imae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
 IMAE_FASHION_SEMANTIC = \
     'configs/imae/imae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32_semantic-r0.5.py'
-SMALL = [
-    'train_dataloader.dataset.crops_per_photo=4',  # 68 images: 4 iterations of 16 an epoch
-    'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
-    'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=1',
-    'log_processor.window_size=1'
-]
+SMALL = SMALL_PHOTO_RUN
 SEMANTIC = ['train_dataloader.batch_sampler.type=SemanticPairBatchSampler',
             'train_dataloader.batch_sampler.same_class_ratio=0.5', 'model.mixer.type=PixelMixer',
             'model.mixer.partner=halves']

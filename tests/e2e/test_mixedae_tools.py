@@ -7,16 +7,12 @@ import mmcv
 import pytest
 
 from ..conftest import run_tool
-from .helpers import loss_went_down, scalars
+from .helpers import SMALL_PHOTO_RUN, loss_went_down, scalars
 
 pytestmark = pytest.mark.slow
 
 MIXEDAE = 'configs/mixedae/mixedae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
-SMALL = [
-    'train_dataloader.dataset.crops_per_photo=4', 'train_dataloader.num_workers=0',
-    'train_dataloader.persistent_workers=False', 'default_hooks.logger.interval=1',
-    'default_hooks.checkpoint.interval=1', 'log_processor.window_size=1'
-]
+SMALL = SMALL_PHOTO_RUN
 
 
 @pytest.fixture(scope='module')

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from ..conftest import run_tool
-from .helpers import loss_went_down, scalars
+from .helpers import SMALL_PHOTO_RUN, loss_went_down, scalars
 
 pytestmark = pytest.mark.slow
 
@@ -15,12 +15,7 @@ MRMAE = 'configs/mrmae/mrmae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
 MRMAE_CONV = 'configs/mrmae/mrmae_convvit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
 MAE_FASHION = 'configs/mae/mae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py'
 MRMAE_FASHION = 'configs/mrmae/mrmae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py'
-SMALL = [
-    'train_dataloader.dataset.crops_per_photo=4',  # 68 images: 5 iterations of <= 16 an epoch
-    'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
-    'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=1',
-    'log_processor.window_size=1'
-]
+SMALL = SMALL_PHOTO_RUN
 
 
 @pytest.fixture(scope='module')

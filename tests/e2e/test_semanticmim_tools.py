@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from ..conftest import run_tool
-from .helpers import loss_went_down, scalars
+from .helpers import SMALL_PHOTO_RUN, loss_went_down, scalars
 
 pytestmark = pytest.mark.slow
 
@@ -15,12 +15,7 @@ MAE_PROXY = 'configs/semanticmim/semanticmim-mae_vit-tiny-p8_1xb16-coslr-20e_ski
 MASKFEAT_PROXY = \
     'configs/semanticmim/semanticmim-maskfeat_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
 VIT_B = 'configs/semanticmim/semanticmim-maskfeat_vit-base-p16_8xb256-amp-coslr-300e_in1k.py'
-SMALL = [
-    'train_dataloader.dataset.crops_per_photo=4',  # 68 images: 5 iterations of <= 16 an epoch
-    'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
-    'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=1',
-    'log_processor.window_size=1', 'train_cfg.max_epochs=6'
-]
+SMALL = [*SMALL_PHOTO_RUN, 'train_cfg.max_epochs=6']
 
 
 @pytest.fixture(scope='module')
