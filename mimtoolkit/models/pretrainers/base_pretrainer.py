@@ -213,6 +213,42 @@ class BasePretrainer(BaseSelfSupervisor):
             losses.update(head.aux_loss(views[head.positions], (features or {}).get(i)))
         return losses
 
+    def encode_masked(self, inputs: torch.Tensor):
+        """Teacher features (once), then the mask (saliency-aware), then the encoder.
+
+        Args:
+            inputs (Tensor): (B, C, H, W) the clean images.
+
+        Returns:
+            tuple: The encoder output (with its ``mask_info``) and the
+            full-image teacher features by auxiliary-head index.
+        """
+        features = self.teacher_features(inputs)
+        mask_info = self.mask(inputs, self.saliency(features))
+        return self.backbone.encode(inputs, mask_info), features
+
+    def patch_views(self, inputs: torch.Tensor, mask_info, visible: torch.Tensor,
+                    masked: Optional[torch.Tensor] = None) -> Dict[str, StudentView]:
+        """The views of a masked batch, one row per image.
+
+        Args:
+            inputs (Tensor): (B, C, H, W) the clean images.
+            mask_info (MaskInfo): Their mask.
+            visible (Tensor): (B, N_vis, C) tokens of the visible patches, in
+                ``ids_keep`` order.
+            masked (Tensor, optional): (B, N_mask, C') tokens of the masked
+                patches, in ``ids_masked`` order.
+
+        Returns:
+            dict[str, StudentView]: ``'visible'`` and, with ``masked``, ``'masked'``.
+        """
+        grid = self.backbone.patch_grid(inputs.shape[-2:])
+        views = dict(visible=StudentView.at_patches(visible, inputs, grid, mask_info.ids_keep,
+                                                    mask_info))
+        if masked is not None:
+            views['masked'] = StudentView.at_patches(masked, inputs, grid, mask_info.ids_masked)
+        return views
+
     def mask(self, inputs, saliency=None):
         """Mask a batch of images on the backbone's patch grid.
 

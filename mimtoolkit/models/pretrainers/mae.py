@@ -7,7 +7,7 @@ from mmpretrain.structures import DataSample
 
 from mimtoolkit.registry import register_part
 from mimtoolkit.models.necks import LinearPatchDecoder
-from mimtoolkit.structures import EncoderOutput, MaskInfo, Reconstruction, StudentView
+from mimtoolkit.structures import EncoderOutput, MaskInfo, Reconstruction
 from mimtoolkit.utils import require
 from .base_pretrainer import BasePretrainer
 
@@ -108,35 +108,27 @@ class MAE(BasePretrainer):
             dict[str, Tensor]: ``loss_rec`` (with a decoder) and every
             auxiliary head's loss (e.g. ``loss_mimic``), each already weighted.
         """
-        latent, features = self._encode(inputs)
-        mask_info, grid = latent.mask_info, self.backbone.patch_grid(inputs.shape[-2:])
-        visible = latent.patch_tokens
-        if self.tokens_at_every_patch:  # proxies: the [MASK] branch filled in the rest
-            visible = mask_info.gather_visible(visible)
-        views = dict(visible=StudentView.at_patches(visible, inputs, grid, mask_info.ids_keep,
-                                                    mask_info))
-        losses = {}
+        latent, features = self.encode_masked(inputs)
+        mask_info, losses, masked = latent.mask_info, {}, None
         if self.neck is not None:
             with self._decoder_hidden_states() as hidden:
                 pred = self.decode(latent)
             losses.update(self.head.loss(pred, inputs, mask_info.mask))
             if 'x' in hidden:
                 masked = hidden['x'] if self.tokens_at_every_patch else hidden['x'][:, 1:]
-                views['masked'] = StudentView.at_patches(
-                    mask_info.gather_masked(masked), inputs, grid, mask_info.ids_masked)
-        losses.update(self.aux_losses(views, features))
+                masked = mask_info.gather_masked(masked)
+        if self.aux_heads:
+            visible = latent.patch_tokens
+            if self.tokens_at_every_patch:  # proxies: the [MASK] branch filled in the rest
+                visible = mask_info.gather_visible(visible)
+            views = self.patch_views(inputs, mask_info, visible, masked)
+            losses.update(self.aux_losses(views, features))
         return losses
-
-    def _encode(self, inputs: torch.Tensor):
-        """Teacher features (once), then the mask (saliency-aware), then the encoder."""
-        features = self.teacher_features(inputs)
-        mask_info = self.mask(inputs, self.saliency(features))
-        return self.backbone.encode(inputs, mask_info), features
 
     def _predict(self, inputs: torch.Tensor):
         require(self.neck is not None, 'model.neck', None,
                 'a pixel decoder to reconstruct images (this model only has auxiliary heads)')
-        latent, _ = self._encode(inputs)
+        latent, _ = self.encode_masked(inputs)
         return self.decode(latent), latent.mask_info
 
     def decode(self, latent: EncoderOutput) -> torch.Tensor:

@@ -5,7 +5,6 @@ import torch
 from mmpretrain.structures import DataSample
 
 from mimtoolkit.registry import register_part
-from mimtoolkit.structures import StudentView
 from mimtoolkit.utils import require
 from .base_pretrainer import BasePretrainer
 
@@ -73,16 +72,11 @@ class MaskFeat(BasePretrainer):
             dict[str, Tensor]: ``{'loss_hog': scalar}`` (the head's loss name)
             and every auxiliary head's loss.
         """
-        features = self.teacher_features(inputs)
-        mask_info = self.mask(inputs, self.saliency(features))
-        latent = self.backbone.encode(inputs, mask_info)
-        losses = self.head.loss(latent.patch_tokens, self.targets(inputs), mask_info.mask)
+        latent, features = self.encode_masked(inputs)
+        mask_info, tokens = latent.mask_info, latent.patch_tokens
+        losses = self.head.loss(tokens, self.targets(inputs), mask_info.mask)
         if self.aux_heads:
-            grid, tokens = self.backbone.patch_grid(inputs.shape[-2:]), latent.patch_tokens
-            views = dict(
-                visible=StudentView.at_patches(mask_info.gather_visible(tokens), inputs, grid,
-                                               mask_info.ids_keep, mask_info),
-                masked=StudentView.at_patches(mask_info.gather_masked(tokens), inputs, grid,
-                                              mask_info.ids_masked))
+            views = self.patch_views(inputs, mask_info, mask_info.gather_visible(tokens),
+                                     mask_info.gather_masked(tokens))
             losses.update(self.aux_losses(views, features))
         return losses
