@@ -58,9 +58,13 @@ def with_backbone(**changes):
 
 
 def convvit(cfg):
+    """ConvViT (no [CLS] token), with MAE's decoder without a [CLS] row."""
     bb = {k: v for k, v in cfg['backbone'].items() if k != 'patch_size'}
-    return dict(cfg, backbone=dict(bb, type='ConvViT', patch_sizes=[2, 2, 2], arch=dict(
+    cfg = dict(cfg, backbone=dict(bb, type='ConvViT', patch_sizes=[2, 2, 2], arch=dict(
         embed_dims=[8, 16, WIDTH], depths=[1, 1, 2], num_heads=2)))
+    if cfg.get('neck', {}).get('type') == 'MAEPretrainDecoder':
+        cfg['neck'] = dict(cfg['neck'], type='PatchTokenMAEDecoder')
+    return cfg
 
 
 #: Encoder switches by the registered part they exercise (attention, block, backbone), plus

@@ -3,4 +3,5 @@
 # config of the same data (see mrmae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py).
 _base_ = ['./mrmae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py']
 model = dict(backbone=dict(_delete_=True, type='ConvViT', arch='mim-tiny', img_size=64,
-                           patch_sizes=[2, 2, 2]))
+                           patch_sizes=[2, 2, 2]),
+             neck=dict(type='PatchTokenMAEDecoder'))  # no [CLS] row: ConvMAE has none

@@ -69,6 +69,8 @@ def load_pretrained_backbone(backbone: torch.nn.Module,
             shape mismatches, naming ``backbone.init_cfg.checkpoint``.
     """
     weights = backbone_state_dict(load_state_dict_file(checkpoint, FIELD), prefix)
+    if hasattr(backbone, 'check_layout'):
+        backbone.check_layout(weights, f'{FIELD}={checkpoint!r}')
     own = backbone.state_dict()
     unused = [k for k in weights if k not in own]
     left_out = [k for k in unused if k.startswith(tuple(unused_in_transfer))]

@@ -105,8 +105,11 @@ def check_state_dict_matches(model: torch.nn.Module, state_dict: Dict[str, torch
         may_miss (Sequence[str]): Prefixes of model tensors the weights need not hold.
 
     Raises:
-        ConfigError: On a shape mismatch or when a model parameter is missing.
+        ConfigError: On a shape mismatch or when a model parameter is missing, or
+            when the model's ``check_layout`` refuses an outdated layout.
     """
+    if hasattr(model, 'check_layout'):
+        model.check_layout(state_dict, field)
     own = model.state_dict()
     wrong_shape = [
         f'{k}: checkpoint {tuple(v.shape)} vs model {tuple(own[k].shape)}'
@@ -137,3 +140,32 @@ def load_matching_state_dict(model: torch.nn.Module, state_dict: Dict[str, torch
     """
     check_state_dict_matches(model, state_dict, field)
     return list(model.load_state_dict(state_dict, strict=False).unexpected_keys)
+
+
+def load_strictly(model: torch.nn.Module, state_dict: Dict[str, torch.Tensor],
+                  field: str = 'checkpoint', skip: Sequence[str] = ()) -> None:
+    """Load weights that must fit the model exactly, or raise one error listing every misfit.
+
+    Args:
+        model (nn.Module): The model to load into.
+        state_dict (dict): Weights by parameter name.
+        field (str): Where the weights came from, for the error message.
+        skip (Sequence[str]): Key prefixes of model tensors that are not learned
+            weights (e.g. a HOG generator's fixed filters) and need not be given.
+
+    Raises:
+        ConfigError: Naming the missing, unexpected and mis-shaped keys together.
+    """
+    own = {k: v for k, v in model.state_dict().items() if not k.startswith(tuple(skip))}
+    missing = sorted(set(own) - set(state_dict))
+    unexpected = sorted(set(state_dict) - set(own))
+    shapes = [f'{k}: file {tuple(state_dict[k].shape)} vs model {tuple(v.shape)}'
+              for k, v in own.items() if k in state_dict and state_dict[k].shape != v.shape]
+    if missing or unexpected or shapes:
+        def listed(keys):
+            return f'{len(keys)} {keys[:8]}' + (' ...' if len(keys) > 8 else '')
+        raise ConfigError(
+            f'{field} does not fit {type(model).__name__} (another architecture or size?): '
+            f'missing {listed(missing)}; unexpected {listed(unexpected)}; '
+            f'mis-shaped {listed(shapes)}')
+    model.load_state_dict(state_dict, strict=False)

@@ -16,7 +16,7 @@ _TIMM_TO_MMPRETRAIN = (
 )
 _ENCODER_KEY = re.compile(r'^(cls_token|pos_embed|patch_embed\.|blocks\.|norm\.)')
 # official MAE's decoder -> mmpretrain's MAEPretrainDecoder (the MAE pretrainer's neck)
-_MAE_DECODER_TO_MMPRETRAIN = (
+MAE_DECODER_TO_MMPRETRAIN = (
     (r'^decoder_blocks\.(\d+)\.norm1\.', r'decoder_blocks.\1.ln1.'),
     (r'^decoder_blocks\.(\d+)\.norm2\.', r'decoder_blocks.\1.ln2.'),
     (r'^decoder_blocks\.(\d+)\.mlp\.fc1\.', r'decoder_blocks.\1.ffn.layers.0.0.'),
@@ -38,6 +38,13 @@ _MMPRETRAIN_ENCODER_KEY = re.compile(
     r'^(cls_token|pos_embed|patch_embed\.projection\.|layers\.\d+\.(ln1|ln2|attn|ffn)\.|ln1\.)')
 
 
+def rename(key: str, patterns) -> str:
+    """``key`` with every ``(pattern, replacement)`` of ``patterns`` applied in order."""
+    for pattern, repl in patterns:
+        key = re.sub(pattern, repl, key)
+    return key
+
+
 def is_timm_vit(state_dict: Dict[str, torch.Tensor]) -> bool:
     """bool: The keys are a timm-style ViT's (``blocks.N...``), e.g. an official MAE checkpoint."""
     return any(k.startswith('blocks.') for k in state_dict)
@@ -57,11 +64,8 @@ def timm_vit_to_mmpretrain(state_dict: Dict[str, torch.Tensor]) -> Dict[str, tor
     """
     out = {}
     for key, value in state_dict.items():
-        if not _ENCODER_KEY.match(key):
-            continue
-        for pattern, repl in _TIMM_TO_MMPRETRAIN:
-            key = re.sub(pattern, repl, key)
-        out[key] = value
+        if _ENCODER_KEY.match(key):
+            out[rename(key, _TIMM_TO_MMPRETRAIN)] = value
     return out
 
 
@@ -84,11 +88,8 @@ def mmpretrain_vit_to_timm(state_dict: Dict[str, torch.Tensor]) -> Dict[str, tor
     """
     out = {}
     for key, value in state_dict.items():
-        if not _MMPRETRAIN_ENCODER_KEY.match(key):
-            continue
-        for pattern, repl in _MMPRETRAIN_TO_TIMM:
-            key = re.sub(pattern, repl, key)
-        out[key] = value
+        if _MMPRETRAIN_ENCODER_KEY.match(key):
+            out[rename(key, _MMPRETRAIN_TO_TIMM)] = value
     if 'proxy_tokens' in state_dict:
         reg = state_dict['proxy_tokens']
         out['reg_token'] = reg
@@ -113,9 +114,7 @@ def official_mae_to_pretrainer(state_dict: Dict[str, torch.Tensor]) -> Dict[str,
     out = {f'backbone.{k}': v for k, v in timm_vit_to_mmpretrain(state_dict).items()}
     for key, value in state_dict.items():
         if _DECODER_KEY.match(key):
-            for pattern, repl in _MAE_DECODER_TO_MMPRETRAIN:
-                key = re.sub(pattern, repl, key)
-            out[f'neck.{key}'] = value
+            out[f'neck.{rename(key, MAE_DECODER_TO_MMPRETRAIN)}'] = value
     return out
 
 

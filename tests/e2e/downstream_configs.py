@@ -29,7 +29,7 @@ def tiny_backbone(kind: str, arch: dict, num_proxy_tokens: int) -> Tuple[dict, L
     """
     if kind == 'convvit':
         return dict(_delete_=True, type='mimtoolkit.ConvViT', arch=CONV_ARCH, img_size=64,
-                    sincos_pos_embed=False,
+                    sincos_pos_embed=False, final_norm=False, stage_fusion=False,
                     init_cfg=dict(type='Pretrained', prefix='backbone.')), [16, 24, 32, 32]
     layers = arch['num_layers']
     backbone = dict(arch=dict(_delete_=True, **arch), img_size=64, patch_size=8,

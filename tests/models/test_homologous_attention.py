@@ -44,6 +44,30 @@ def test_each_row_keeps_exactly_the_k_largest_logits():
     assert ((weights > 0).sum(-1) == 4).all()
 
 
+@pytest.mark.parametrize('dtype', [torch.float32, torch.bfloat16, torch.float16])
+def test_exactly_k_keys_per_query_in_every_precision_at_vit_b_sizes(dtype):
+    """ViT-B/16 sizes (197 tokens, 12 heads of 64, K = 49): under bf16 autocast a threshold
+    on the K-th logit kept up to 53 keys in 11% of rows; the kept set is exactly K."""
+    attn = MODELS.build(dict(type='HomologousAttention', k_ratio=0.25, embed_dims=768,
+                             num_heads=12)).eval()
+    q, k = (torch.randn(2, 12, 197, 64) for _ in range(2))
+
+    def kept_keys():
+        if dtype == torch.bfloat16:  # our --amp on CPU (and the GPU path)
+            with torch.autocast('cpu', dtype=torch.bfloat16):
+                return attn.topk_mask(q, k)
+        return attn.topk_mask(q.to(dtype), k.to(dtype))
+
+    kept = kept_keys()
+    assert attn.num_keys(197) == 49
+    assert (kept.sum(-1) == 49).all()
+    logits = (q.to(dtype) @ k.to(dtype).transpose(-2, -1)).float()
+    worst_kept = logits.masked_fill(~kept, float('inf')).amin(-1)
+    best_dropped = logits.masked_fill(kept, float('-inf')).amax(-1)
+    assert (worst_kept >= best_dropped).all()  # the K largest (ties broken, not added)
+    assert torch.equal(kept, kept_keys())  # the same inputs keep the same keys
+
+
 def test_output_equals_the_reference_and_gradients_flow():
     attn = _attention(0.25)
     x = torch.randn(2, 17, 32, requires_grad=True)

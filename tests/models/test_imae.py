@@ -16,9 +16,11 @@ def _build(cfg):
 def test_one_step_has_a_loss_per_branch_and_distillation(mae_checkpoint):
     model = _build(tiny_imae_cfg(mae_checkpoint[0]))
     losses = model.loss(torch.randn(4, 3, 32, 32), None)
-    assert set(losses) == {'loss_rec_sub', 'loss_rec_dom', 'loss_distill'}
+    assert set(losses) == {'loss_rec_sub', 'loss_rec_dom', 'loss_distill', 'distill_sub',
+                           'distill_dom'}
     assert all(torch.isfinite(v) for v in losses.values())
-    sum(losses.values()).backward()
+    assert not losses['distill_sub'].requires_grad  # logged, not optimised
+    sum(v for k, v in losses.items() if 'loss' in k).backward()
     f1, f2 = model.disentangle.branches
     assert f1.weight.grad.abs().sum() > 0 and f2.weight.grad.abs().sum() > 0
     assert model.backbone.layers[0].attn.qkv.weight.grad.abs().sum() > 0
@@ -53,14 +55,18 @@ def test_distillation_is_the_weighted_l2_to_the_teacher_features(mae_checkpoint)
     model.mixer.register_forward_hook(lambda m, i, out: seen.update(mix=out))
     model.masker.register_forward_hook(lambda m, i, out: seen.update(mask=out))
     model.disentangle.register_forward_hook(lambda m, i, out: seen.update(h=out))
-    loss = model.loss(x, None)['loss_distill']
+    losses = model.loss(x, None)
+    loss = losses['loss_distill']
     mix, mask = seen['mix'], seen['mask']
     with torch.no_grad():  # the teacher is the MAE encoder of the checkpoint
         t_sub = mae.backbone.encode(mix.subordinate, mask).patch_tokens
         t_dom = mae.backbone.encode(mix.dominant, mask).patch_tokens
     h_sub, h_dom = (h[:, 1:] for h in seen['h'])
-    expected = 0.5 * torch.cat([(h_sub - t_sub)**2, (h_dom - t_dom)**2]).mean()
-    assert torch.allclose(loss, expected, rtol=1e-5)
+    mse_sub, mse_dom = ((h_sub - t_sub)**2).mean(), ((h_dom - t_dom)**2).mean()
+    # Eq. 5 / Algorithm 1: c times the SUM of the two branches' terms (c = 0.5 here)
+    assert torch.allclose(loss, 0.5 * (mse_sub + mse_dom), rtol=1e-5)
+    assert torch.allclose(losses['distill_sub'], mse_sub, rtol=1e-5)
+    assert torch.allclose(losses['distill_dom'], mse_dom, rtol=1e-5)
 
 
 def test_reconstruction_loss_of_each_branch_targets_its_own_image():

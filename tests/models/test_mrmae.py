@@ -81,6 +81,26 @@ def test_mimic_loss_is_half_the_mse_to_the_teacher_at_the_visible_patches(dino_p
     assert torch.allclose(loss, expected, atol=1e-6)
 
 
+def test_the_mimic_projection_is_a_trained_linear_at_equal_widths(tmp_path):
+    """Eq. 2: E_v -> linear projection -> regress F_v, also when the widths are equal."""
+    same = dict(TEACHER, embed_dim=32)
+    teacher = timm.create_model('vit_base_patch16_224', pretrained=False, num_classes=0, **same)
+    path = str(tmp_path / 'dino32.pth')
+    torch.save(teacher.state_dict(), path)
+    head = dict(type='MimicHead', in_channels=32,
+                teacher=dict(type='DINOTeacher', checkpoint=path, model_kwargs=same))
+    model = build(mrmae_cfg(path, aux_heads=[head]))
+    proj = model.aux_heads[0].proj
+    assert isinstance(proj, torch.nn.Linear) and (proj.in_features, proj.out_features) == (32, 32)
+    assert not torch.allclose(proj.weight, torch.eye(32))  # initialised like the other linears
+    model.loss(torch.randn(2, 3, 32, 32), None)['loss_mimic'].backward()
+    assert proj.weight.grad.abs().sum() > 0
+    ablation = build(mrmae_cfg(path, aux_heads=[dict(head, projection=None)]))
+    assert isinstance(ablation.aux_heads[0].proj, torch.nn.Identity)
+    with pytest.raises(ConfigError, match="projection='auto' is invalid"):
+        MODELS.build(mrmae_cfg(path, aux_heads=[dict(head, projection='auto')]))
+
+
 def test_focused_masking_keeps_the_teachers_most_attended_patches(dino_path):
     cfg = mrmae_cfg(dino_path, masker=dict(type='FocusedMasker', mask_ratio=0.75, focus_ratio=1))
     model = build(cfg)
@@ -176,6 +196,7 @@ def test_convvit_student_trains_with_a_teacher(dino_path):
     cfg['backbone'] = dict(type='ConvViT', arch=dict(embed_dims=[8, 16, 32], depths=[1, 1, 2],
                                                      num_heads=2),
                            img_size=32, patch_sizes=[2, 2, 2])
+    cfg['neck'] = dict(cfg['neck'], type='PatchTokenMAEDecoder')  # ConvMAE: no [CLS]
     model = build(cfg)
     losses = model.loss(torch.randn(2, 3, 32, 32), None)
     sum(losses.values()).backward()

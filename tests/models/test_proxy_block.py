@@ -88,18 +88,32 @@ def test_the_transferred_backbone_is_the_plain_vit_plus_the_proxy_tokens():
     pretrain = proxy_vit(num_proxy_tokens=8)
     missing, unexpected = transfer.load_state_dict(pretrain.state_dict(), strict=False)
     assert not missing
-    assert {k.split('.')[0] for k in unexpected} == {'mask_layers', 'mask_norm', 'mask_token'}
+    assert {k.split('.')[0] for k in unexpected} == {'mask_layers', 'mask_token'}
 
 
-def test_unmasked_forward_puts_the_first_proxy_in_the_cls_slot():
-    model = proxy_vit(proxy_block=None, out_type='cls_token', out_indices=[0, 1])
+def test_unmasked_forward_reads_the_mean_of_the_proxies_or_the_first():
     x = torch.randn(2, 3, 32, 32)
+    model = proxy_vit(proxy_block=None, out_type='cls_token', out_indices=[0, 1])
+    assert model.proxy_readout == 'mean'  # the official readout, the default
     cls0, cls1 = model(x)
     encoded = model.encode_patches(*model.patch_embed(x), return_layers=(0, 1))
-    assert torch.allclose(cls1, model.ln1(encoded.hidden_states[1])[:, 0], atol=1e-6)
-    assert torch.allclose(cls0, encoded.hidden_states[0][:, 0], atol=1e-6)
-    model.out_type = 'featmap'
-    assert model(x)[-1].shape == (2, 32, 4, 4)
+    last = model.ln1(encoded.hidden_states[1])
+    assert torch.allclose(cls1, model.ln2(last[:, :4].mean(1)), atol=1e-6)
+    assert torch.allclose(cls0, model.ln2(encoded.hidden_states[0][:, :4].mean(1)), atol=1e-6)
+    assert model.new_in_transfer == ('ln2.', )  # the readout's norm is fresh in transfer
+    first = proxy_vit(proxy_block=None, out_type='cls_token', out_indices=[1],
+                      proxy_readout='first')
+    first.load_state_dict(model.state_dict(), strict=False)
+    assert torch.allclose(first(x)[0], last[:, 0], atol=1e-6)
+    raw = proxy_vit(proxy_block=None, out_indices=[1])
+    raw.load_state_dict(model.state_dict(), strict=False)
+    (tokens, ) = raw(x)
+    assert tokens.shape == (2, 17, 32)  # the readout in the [CLS] slot, then the patches
+    assert torch.allclose(tokens[:, 0], last[:, :4].mean(1), atol=1e-6)
+    raw.out_type = 'featmap'
+    assert raw(x)[-1].shape == (2, 32, 4, 4)
+    with pytest.raises(ConfigError, match="backbone.proxy_readout='max'"):
+        proxy_vit(proxy_readout='max')
 
 
 def test_cross_attention_equals_self_attention_rows_of_the_queries():
@@ -116,15 +130,26 @@ def test_maskfeat_with_proxies_puts_its_loss_on_the_mask_outputs_only():
     cfg['masker'] = dict(type='RandomMasker', mask_ratio=0.6)
     model = MODELS.build(cfg)
     model.init_weights()
-    seen, info = {}, {}
-    model.backbone.ln1.register_forward_hook(lambda m, a, out: seen.update(img=out))
+    outputs = []
+    model.backbone.ln1.register_forward_hook(lambda m, a, out: outputs.append(out))
     model.backbone.ln1.register_forward_hook(lambda m, a, out: out.retain_grad())
-    model.masker.register_forward_hook(lambda m, a, out: info.update(out=out))
     loss = model.loss(torch.randn(2, 3, 32, 32), None)['loss_hog']
     loss.backward()
-    assert torch.all(seen['img'].grad == 0)  # neither proxies nor visible [IMG] get a loss
+    img, masks = outputs  # one final norm for both branches (the official bottleneck ViTs)
+    assert torch.all(img.grad == 0)  # neither proxies nor visible [IMG] get a loss
+    assert masks.grad.abs().sum() > 0
+    assert model.backbone.ln1.weight.grad.abs().sum() > 0  # the transferred norm is trained
+    assert not hasattr(model.backbone, 'mask_norm')
     assert model.backbone.layers[0].attn.qkv.weight.grad.abs().sum() > 0  # ...but learn
     assert model.backbone.proxy_tokens.grad.abs().sum() > 0  # through the [MASK] branch
+
+
+def test_a_checkpoint_with_the_earlier_separate_mask_norm_is_one_clear_error():
+    model = proxy_vit()
+    old = dict(model.state_dict(), **{'mask_norm.weight': torch.ones(32),
+                                      'mask_norm.bias': torch.zeros(32)})
+    with pytest.raises(ConfigError, match='separate final norm of the \\[MASK\\] branch'):
+        model.load_state_dict(old)
 
 
 def test_bad_proxy_settings_are_clear_errors():

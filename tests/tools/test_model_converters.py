@@ -55,9 +55,10 @@ def test_timm_vision_transformer_gives_the_same_features(proxies, tmp_path):
 
 
 def test_convvit_to_timm_is_refused_clearly(tmp_path):
-    model = MODELS.build(dict(tiny_mae_cfg(img=64, patch=16), backbone=dict(
+    cfg = tiny_mae_cfg(img=64, patch=16)
+    model = MODELS.build(dict(cfg, backbone=dict(
         type='ConvViT', arch=dict(embed_dims=[16, 24, 32], depths=[1, 1, 2], num_heads=2),
-        img_size=64)))
+        img_size=64), neck=dict(cfg['neck'], type='PatchTokenMAEDecoder')))
     path = save(model, tmp_path / 'convvit.pth')
     proc = run_tool(['tools/model_converters/mimvit_to_timm.py', path, str(tmp_path / 'o.pth')],
                     check=False)

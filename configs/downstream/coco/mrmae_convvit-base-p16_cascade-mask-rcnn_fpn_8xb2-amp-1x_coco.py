@@ -10,6 +10,7 @@ model = dict(
     backbone=dict(
         _delete_=True, type='mimtoolkit.ConvViT', arch='b', img_size=1024,
         patch_sizes=[4, 2, 2], sincos_pos_embed=False, drop_path_rate=0.1,
+        final_norm=False, stage_fusion=False,
         init_cfg=dict(type='Pretrained', checkpoint=checkpoint, prefix='backbone.')),
     neck=dict(_delete_=True, type='FPN', in_channels=[256, 384, 768, 768], out_channels=256,
               num_outs=5))

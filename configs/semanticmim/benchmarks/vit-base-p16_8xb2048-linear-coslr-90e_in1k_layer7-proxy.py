@@ -1,6 +1,7 @@
 # SemanticMIM's linear probe (Tab. 5) on ImageNet-1K, [CLS]/[PROXY] features of the 7th layer:
 # mmpretrain's MAE linear protocol (frozen encoder, BatchNorm neck, LARS lr 6.4, batch 16384,
-# 90 epochs), reading the first proxy (the [CLS] slot) after layer 7 of 12 (out_indices=[6]).
+# 90 epochs), reading the proxies after layer 7 of 12 (out_indices=[6]) as the official code
+# does: the mean of the 8 proxies, then a norm (proxy_readout='mean'; 'first' reads proxy 0).
 # The proxy branch is not built (proxy_block=None): only the transferred backbone loads.
 # For a baseline checkpoint without proxies: --cfg-options model.backbone.num_proxy_tokens=0
 #   python tools/train.py THIS --cfg-options model.backbone.init_cfg.checkpoint=CKPT
@@ -10,6 +11,7 @@ checkpoint = 'work_dirs/semanticmim-maskfeat_vit-base-p16_8xb256-amp-coslr-300e_
 model = dict(
     backbone=dict(
         _delete_=True, type='mimtoolkit.MIMViT', arch='b', img_size=224, patch_size=16,
-        num_proxy_tokens=8, proxy_block=None, out_indices=[6], out_type='cls_token',
+        num_proxy_tokens=8, proxy_block=None, proxy_readout='mean', out_indices=[6],
+        out_type='cls_token',
         frozen_stages=12,
         init_cfg=dict(type='Pretrained', checkpoint=checkpoint, prefix='backbone.')))

@@ -14,7 +14,11 @@ from mimtoolkit.utils import load_pretrained_backbone, require
 
 #: Key prefixes of MIMViT modules only pretraining runs (mask token, segment embeddings,
 #: SemanticMIM's [MASK] branch): transfer backbones may be built without them.
-PRETRAINING_ONLY_KEYS = ('mask_token', 'segment_embed', 'mask_layers.', 'mask_norm.')
+PRETRAINING_ONLY_KEYS = ('mask_token', 'segment_embed', 'mask_layers.')
+#: Readouts of the [CLS] slot with SemanticMIM proxies.
+PROXY_READOUTS = ('mean', 'first')
+#: Keys of checkpoints written before SemanticMIM's [MASK] branch shared the final norm.
+LEGACY_KEYS = {'mask_norm.weight': 'a separate final norm of the [MASK] branch (mask_norm)'}
 
 _DEFAULT_INIT = [
     dict(type='Xavier', distribution='uniform', layer='Linear'),
@@ -73,10 +77,18 @@ class MIMViT(VisionTransformer):
             position embedding. Downstream, the first proxy serves as [CLS].
         proxy_block (dict, optional): With proxies, the registered ``'block'``
             part of the reconstruction branch (b), one per layer
-            (``mask_layers.N``, plus ``mask_norm``): in pretraining the layers
-            see [PROXY] + visible [IMG] only and the [MASK] tokens cross-
-            attend to [PROXY] + [MASK] (see :meth:`encode`). None: no branch
-            (the transferred backbone). Defaults to ``dict(type='ProxyBlock')``.
+            (``mask_layers.N``): in pretraining the layers see [PROXY] +
+            visible [IMG] only and the [MASK] tokens cross-attend to [PROXY] +
+            [MASK] (see :meth:`encode`); one final norm ``ln1`` serves every
+            token, [MASK] included (the official bottleneck ViTs), so ``ln1``
+            is trained by the [MASK] loss. None: no branch (the transferred
+            backbone). Defaults to ``dict(type='ProxyBlock')``.
+        proxy_readout (str): With proxies, what fills the [CLS] slot of the
+            unmasked output: ``'mean'`` (default; the official readout: the
+            average of all N proxies, and for ``out_type='cls_token'`` then
+            the norm ``ln2``) or ``'first'`` (the first proxy alone, no norm).
+        with_cls_token (bool): Prepend a [CLS] token (with its position row).
+            False: patch tokens only (ConvMAE); no proxies then. Defaults to True.
         out_type (str): Output of the unmasked path: ``'raw'``, ``'cls_token'``,
             ``'featmap'`` or ``'avg_featmap'``. Defaults to ``'raw'``.
         **kwargs: The other ``VisionTransformer`` arguments (``out_indices``,
@@ -105,6 +117,8 @@ class MIMViT(VisionTransformer):
                  fusion_layers: Optional[Sequence[int]] = None,
                  num_proxy_tokens: int = 0,
                  proxy_block: Optional[dict] = dict(type='ProxyBlock'),
+                 proxy_readout: str = 'mean',
+                 with_cls_token: bool = True,
                  out_type: str = 'raw',
                  norm_cfg: dict = dict(type='LN', eps=1e-6),
                  drop_rate: float = 0.,
@@ -131,10 +145,11 @@ class MIMViT(VisionTransformer):
             drop_path_rate=drop_path_rate,
             qkv_bias=qkv_bias,
             layer_scale_init_value=layer_scale_init_value,
-            with_cls_token=True,
+            with_cls_token=with_cls_token,
             init_cfg=init_cfg,
             **kwargs)
         self.patch_size = patch_size
+        self.norm_cfg = norm_cfg
         self.sincos_pos_embed = sincos_pos_embed
         self.pos_embed.requires_grad = not sincos_pos_embed
         self.use_mask_token = use_mask_token
@@ -149,15 +164,23 @@ class MIMViT(VisionTransformer):
                                 layer_scale_init_value)
         self.fusion_layers = self._check_fusion_layers(fusion_layers)
         self._add_proxies(num_proxy_tokens, proxy_block, drop_rate, drop_path_rate, qkv_bias,
-                          layer_scale_init_value, norm_cfg)
+                          layer_scale_init_value)
+        require(proxy_readout in PROXY_READOUTS, 'backbone.proxy_readout', proxy_readout,
+                f'one of {PROXY_READOUTS}')
+        self.proxy_readout = proxy_readout
+        if num_proxy_tokens and proxy_readout == 'mean' and out_type == 'cls_token':
+            self.ln2 = build_norm_layer(norm_cfg, self.embed_dims)
         if self.frozen_stages > 0:  # again, now that the proxies exist
             self._freeze_stages()
 
     def _add_proxies(self, num_proxy_tokens, proxy_block, drop_rate, drop_path_rate, qkv_bias,
-                     layer_scale_init_value, norm_cfg) -> None:
+                     layer_scale_init_value) -> None:
         """[PROXY] tokens and, for pretraining, the [MASK] branch's layers."""
         require(isinstance(num_proxy_tokens, int) and num_proxy_tokens >= 0,
                 'backbone.num_proxy_tokens', num_proxy_tokens, 'an int >= 0 (0: no proxies)')
+        require(not num_proxy_tokens or self.with_cls_token, 'backbone.num_proxy_tokens',
+                num_proxy_tokens, f'0 for {type(self).__name__} without a [CLS] token (the '
+                'first proxy takes its place)')
         self.num_proxy_tokens = num_proxy_tokens
         self.with_proxy_branch = bool(num_proxy_tokens) and proxy_block is not None
         if num_proxy_tokens > 1:
@@ -172,9 +195,8 @@ class MIMViT(VisionTransformer):
                 dict(embed_dims=self.embed_dims, num_heads=self.arch_settings['num_heads'],
                      feedforward_channels=self.arch_settings['feedforward_channels'],
                      drop_rate=drop_rate, drop_path_rate=float(dpr[i]), qkv_bias=qkv_bias,
-                     layer_scale_init_value=layer_scale_init_value, norm_cfg=norm_cfg),
+                     layer_scale_init_value=layer_scale_init_value, norm_cfg=self.norm_cfg),
                 **proxy_block)) for i in range(self.num_layers))
-        self.mask_norm = build_norm_layer(norm_cfg, self.embed_dims)
 
     @property
     def num_leading_tokens(self) -> int:
@@ -182,7 +204,10 @@ class MIMViT(VisionTransformer):
         return self.num_proxy_tokens or self.num_extra_tokens
 
     def _leading_tokens(self, batch_size: int, pos_embed: torch.Tensor) -> torch.Tensor:
-        """(B, 1 or N, C): [CLS] + its position embedding, or the proxies (no position)."""
+        """(B, 0, 1 or N, C): none, [CLS] + its position embedding, or the proxies
+        (no position)."""
+        if self.cls_token is None:
+            return pos_embed.new_zeros(batch_size, 0, self.embed_dims)
         if not self.num_proxy_tokens:
             return (self.cls_token + pos_embed[:, :1]).expand(batch_size, -1, -1)
         tokens = self.cls_token
@@ -272,18 +297,20 @@ class MIMViT(VisionTransformer):
     @property
     def new_in_transfer(self) -> Tuple[str, ...]:
         """tuple[str]: Key prefixes of tensors pretraining never has: the norm of
-        pooled features (``ln2``, with ``out_type='avg_featmap'``)."""
-        return ('ln2.', ) if self.out_type == 'avg_featmap' else ()
+        pooled features (``ln2``, with ``out_type='avg_featmap'``, or the proxies'
+        mean readout with ``'cls_token'``)."""
+        return ('ln2.', ) if hasattr(self, 'ln2') else ()
 
     def _init_mim_weights(self) -> None:
         """Sin-cos (or trunc-normal) position embedding, MAE's patch/token init."""
         if self.sincos_pos_embed:
             pos_embed = build_2d_sincos_position_embedding(
-                self.patch_resolution, self.embed_dims, cls_token=True)
+                self.patch_resolution, self.embed_dims, cls_token=self.with_cls_token)
             self.pos_embed.data.copy_(pos_embed.float())
         w = self.patch_embed.projection.weight.data
         nn.init.xavier_uniform_(w.view([w.shape[0], -1]))
-        nn.init.normal_(self.cls_token, std=.02)
+        if self.cls_token is not None:
+            nn.init.normal_(self.cls_token, std=.02)
         if self.use_mask_token:
             nn.init.trunc_normal_(self.mask_token, std=.02)
         if self.num_segments:
@@ -325,13 +352,17 @@ class MIMViT(VisionTransformer):
                        hw: Tuple[int, int],
                        mask_info: Optional[MaskInfo] = None,
                        return_layers: Sequence[int] = (),
-                       segments: Optional[torch.Tensor] = None) -> EncoderOutput:
+                       segments: Optional[torch.Tensor] = None,
+                       residual: Optional[torch.Tensor] = None) -> EncoderOutput:
         """The transformer part of :meth:`encode`, from patch embeddings on.
 
         Args:
             x (Tensor): (B, L, C) patch embeddings, raster order.
             hw (tuple[int, int]): Their grid.
             mask_info, return_layers, segments: See :meth:`encode`.
+            residual (Tensor, optional): (B, L, C) one token per patch, added
+                to the encoded patch tokens just before the final norm
+                (:meth:`add_before_final_norm`; ConvMAE's multi-scale fusion).
 
         Returns:
             EncoderOutput: See :meth:`encode`.
@@ -369,14 +400,35 @@ class MIMViT(VisionTransformer):
                 fused = x if fused is None else fused + x
         if fused is not None:
             x = fused
-        if self.final_norm:
+        if residual is not None:
+            x = self.add_before_final_norm(x, residual, mask_info, lead)
+        if self.final_norm:  # one final norm for every token, [MASK] included
             x = self.ln1(x)
+            masks = None if masks is None else self.ln1(masks)
         if masks is not None:  # every patch in raster order: visible from (a), masked from (b)
-            patches = torch.cat([x[:, lead:], self.mask_norm(masks)], dim=1)
+            patches = torch.cat([x[:, lead:], masks], dim=1)
             index = mask_info.ids_restore.unsqueeze(-1).expand(-1, -1, x.shape[-1])
             x = torch.cat([x[:, :lead], torch.gather(patches, 1, index)], dim=1)
         return EncoderOutput(tokens=x, mask_info=mask_info, hidden_states=hidden_states,
                              num_extra_tokens=lead)
+
+    def add_before_final_norm(self, x: torch.Tensor, residual: torch.Tensor,
+                              mask_info: Optional[MaskInfo], lead: int) -> torch.Tensor:
+        """The encoder's tokens plus per-patch ``residual``, before the final norm.
+
+        Args:
+            x (Tensor): (B, lead + N, C) the last layer's (or fused) tokens.
+            residual (Tensor): (B, L, C) one token per patch, raster order.
+            mask_info (MaskInfo, optional): The mask; with dropped patches the
+                residual is gathered at the visible ones (``ids_keep`` order).
+            lead (int): Leading tokens (none get a residual).
+
+        Returns:
+            Tensor: (B, lead + N, C).
+        """
+        if mask_info is not None and not self.use_mask_token:
+            residual = mask_info.gather_visible(residual)
+        return torch.cat([x[:, :lead], x[:, lead:] + residual.to(x.dtype)], dim=1)
 
     def forward(self, x: torch.Tensor, mask_info: Optional[MaskInfo] = None):
         """Masked pretraining path, or mmpretrain's path for transfer.
@@ -385,9 +437,10 @@ class MIMViT(VisionTransformer):
             x (Tensor): (B, C, H, W) images.
             mask_info (MaskInfo, optional): Given: :meth:`encode`. None: the
                 tuple of ``out_indices`` features, shaped by ``out_type``. With
-                proxies, the first proxy takes the [CLS] slot (``'cls_token'``;
-                ``'raw'`` is that proxy + the patch tokens; the other proxies
-                are not returned).
+                proxies, the [CLS] slot holds the ``proxy_readout``: the mean
+                of the N proxies (``'cls_token'``: then ``ln2``, as the
+                official SemanticMIM ViTs) or the first proxy (``'raw'`` is
+                that readout + the patch tokens).
         """
         if mask_info is not None:
             return self.encode(x, mask_info)
@@ -401,8 +454,39 @@ class MIMViT(VisionTransformer):
             tokens = encoded.hidden_states[i]
             if i == self.num_layers - 1 and self.final_norm:
                 tokens = self.ln1(tokens)
-            outs.append(self._format_output(torch.cat([tokens[:, :1], tokens[:, lead:]], 1), hw))
+            readout = tokens[:, :lead].mean(1, keepdim=True) if self.proxy_readout == 'mean' \
+                else tokens[:, :1]
+            if self.out_type == 'cls_token' and self.proxy_readout == 'mean':
+                outs.append(self.ln2(readout[:, 0]))
+                continue
+            outs.append(self._format_output(torch.cat([readout, tokens[:, lead:]], 1), hw))
         return tuple(outs)
+
+    def check_layout(self, state_dict: dict, field: str = 'checkpoint', prefix: str = '') -> None:
+        """Refuse a checkpoint of a layout this version no longer has, in one clear error.
+
+        Args:
+            state_dict (dict): Weights (this backbone's under ``prefix``).
+            field (str): The config key they came from.
+            prefix (str): This backbone's key prefix in ``state_dict``.
+
+        Raises:
+            ConfigError: Naming what the old layout had and what to do.
+        """
+        legacy = [what for key, what in self.legacy_keys.items() if prefix + key in state_dict]
+        require(not legacy, field, f'a {type(self).__name__} checkpoint with '
+                f'{"; ".join(legacy)}', 'one written by this mimtoolkit version: it was made '
+                'before that layout changed to match the official code and no longer loads '
+                '(retrain it, or import official weights with tools/model_converters/import_*.py; '
+                'see docs/mrmae.md, docs/semanticmim.md)')
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs) -> None:
+        """PyTorch's loading (resume, ``load_from``) after :meth:`check_layout`."""
+        self.check_layout(state_dict, prefix=prefix)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
+    #: {key: what it was} of checkpoints written before a layout change (see LEGACY_KEYS).
+    legacy_keys = LEGACY_KEYS
 
     def get_layer_depth(self, param_name: str, prefix: str = ''):
         """Layer depth for layer-wise lr decay; mask token, segment embeddings: with the stem."""
@@ -413,7 +497,11 @@ class MIMViT(VisionTransformer):
         return super().get_layer_depth(param_name, prefix)
 
     def _freeze_stages(self) -> None:
-        """mmpretrain's freezing, plus the proxy tokens with the stem."""
+        """mmpretrain's freezing, plus the proxy tokens with the stem and, all layers
+        frozen, the proxies' readout norm (as mmpretrain freezes ``ln2`` of pooled features)."""
         super()._freeze_stages()
         if self.frozen_stages > 0 and getattr(self, 'proxy_tokens', None) is not None:
             self.proxy_tokens.requires_grad = False
+        if self.frozen_stages == self.num_layers and hasattr(self, 'ln2'):
+            self.ln2.eval()
+            self.ln2.requires_grad_(False)

@@ -3,7 +3,6 @@ from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmengine.model import BaseModule
 
 from mimtoolkit.registry import MODELS, register_part
@@ -11,6 +10,9 @@ from mimtoolkit.structures import StudentView, TeacherFeatures
 from mimtoolkit.utils import require
 
 POSITIONS = ('visible', 'masked')
+#: ``'linear'``: always a Linear(student, teacher); ``'auto'``: a Linear only when the widths
+#: differ (identity otherwise); None: identity (the widths must match).
+PROJECTIONS = ('linear', 'auto', None)
 
 
 @register_part('head')
@@ -22,16 +24,20 @@ class FeatureDistillHead(BaseModule):
 
     i-MAE's patch-wise distillation (Eq. 5): the teacher encodes the *clean*
     image with the student's mask, and the student's (disentangled) features
-    regress the teacher's, token by token, with weight c. With ``in_channels``
-    set, a linear projection maps the student width to the teacher's first
-    (a mimic head, see :class:`MimicHead`).
+    regress the teacher's, token by token, with weight c: h_1, h_2 are already
+    the outputs of the disentangle layers F_1, F_2, so by default no
+    projection is added at equal widths. A mimic head (:class:`MimicHead`)
+    always maps the student tokens through a linear projection first.
 
     Args:
         teacher (dict): A frozen teacher config (``FrozenViTTeacher``,
             ``CLIPTeacher``, ``DINOTeacher``...).
-        in_channels (int, optional): Student width; given and different from
-            the teacher's, a linear projection is added. Defaults to None
-            (identity: the widths must match).
+        in_channels (int, optional): Student width. Defaults to None (the
+            teacher's width).
+        projection (str, optional): The map from student to teacher width,
+            one of :data:`PROJECTIONS`: ``'linear'`` (always ``proj`` =
+            Linear), ``'auto'`` (default: Linear only when the widths
+            differ) or None (identity; the widths must match).
         teacher_sees_mask (bool): True: the teacher encodes the visible
             patches only (same mask as the student; a ``FrozenViTTeacher``);
             False: it encodes the whole image and its features at the chosen
@@ -49,6 +55,7 @@ class FeatureDistillHead(BaseModule):
     def __init__(self,
                  teacher: dict,
                  in_channels: Optional[int] = None,
+                 projection: Optional[str] = 'auto',
                  teacher_sees_mask: bool = True,
                  positions: str = 'visible',
                  loss_weight: float = 1.0,
@@ -67,7 +74,12 @@ class FeatureDistillHead(BaseModule):
                 'FrozenViTTeacher encodes the visible patches alone)')
         out = self.teacher.embed_dims
         self.in_channels = in_channels or out
-        self.proj = nn.Linear(self.in_channels, out) if self.in_channels != out else nn.Identity()
+        require(projection in PROJECTIONS, 'projection', projection, f'one of {PROJECTIONS}')
+        require(projection is not None or self.in_channels == out, 'projection', projection,
+                f"'linear' or 'auto': the student width {self.in_channels} differs from the "
+                f"teacher's {out}")
+        linear = projection == 'linear' or (projection == 'auto' and self.in_channels != out)
+        self.proj = nn.Linear(self.in_channels, out) if linear else nn.Identity()
         self.teacher_sees_mask = teacher_sees_mask
         self.positions = positions
         self.loss_weight = float(loss_weight)
@@ -102,17 +114,27 @@ class FeatureDistillHead(BaseModule):
             features = self.teacher.features(view.images, view.grid)
         return view.gather(features.patch_tokens)
 
-    def aux_loss(self, view: StudentView,
-                 features: Optional[TeacherFeatures] = None) -> Dict[str, torch.Tensor]:
+    def aux_loss(self, view: StudentView, features: Optional[TeacherFeatures] = None,
+                 num_groups: int = 1) -> Dict[str, torch.Tensor]:
         """Weighted mean squared error over the view's tokens and channels, in fp32.
 
         Args:
             view (StudentView): (B', N, C) student tokens and their clean images.
             features (TeacherFeatures, optional): Precomputed teacher features.
+            num_groups (int): The B' rows form this many equal, consecutive
+                groups (i-MAE's branches: h_1 of every image, then h_2); the
+                loss is the SUM over groups of each group's MSE (Eq. 5:
+                ``c · (l2(h_1, E(I_1)) + l2(h_2, E(I_2)))``). Defaults to 1.
 
         Returns:
-            dict[str, Tensor]: ``{loss_name: c · MSE(proj(tokens), teacher)}``.
+            dict[str, Tensor]: ``{loss_name: c · Σ_g MSE_g(proj(tokens), teacher)}``.
         """
-        target = self.targets(view, features)
-        pred = self.proj(view.tokens)
-        return {self.loss_name: self.loss_weight * F.mse_loss(pred.float(), target.float())}
+        return {self.loss_name: self.loss_weight * self.group_mse(view, features,
+                                                                  num_groups).sum()}
+
+    def group_mse(self, view: StudentView, features: Optional[TeacherFeatures] = None,
+                  num_groups: int = 1) -> torch.Tensor:
+        """(num_groups,) fp32 MSE of each group of rows (see :meth:`aux_loss`), unweighted."""
+        target = self.targets(view, features).float()
+        error = (self.proj(view.tokens).float() - target).square()
+        return error.reshape(num_groups, -1).mean(dim=1)

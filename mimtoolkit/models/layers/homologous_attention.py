@@ -22,8 +22,8 @@ class HomologousAttention(DenseAttention):
     ``k_ratio=1`` is dense attention.
 
     Speed: the logits are computed once without gradient to find each row's
-    K-th largest value (``torch.topk(sorted=False)``), turned in place into an
-    additive mask, and the fused ``F.scaled_dot_product_attention`` does the
+    K largest keys (``torch.topk(sorted=False)``, exactly K even where logits
+    tie), scattered in place into an additive mask, and the fused ``F.scaled_dot_product_attention`` does the
     rest, so the backward pass is SDPA's and autograd keeps no extra
     (B, h, N, N) tensor beyond the mask.
 
@@ -48,11 +48,16 @@ class HomologousAttention(DenseAttention):
 
     @torch.no_grad()
     def topk_bias(self, q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
-        """(B, h, N, N) additive mask: 0 for each query's K largest logits, dtype-min elsewhere.
+        """(B, h, N, N) additive mask: 0 at each query's K largest logits, dtype-min elsewhere.
 
-        Built in place in the logits' buffer (no bool → float conversion in
-        SDPA's forward and backward); the dtype's finite minimum, not −inf, so
-        that 0 · min stays 0 in every precision.
+        Exactly K keys per query in every precision: the kept keys are the
+        *indices* ``torch.topk`` returns, scattered into the mask, not a
+        threshold on the K-th value (under bf16/fp16 autocast many logits
+        tie, and ``logit >= K-th`` kept up to 53 keys instead of 49 at ViT-B
+        sizes). Among tied logits ``topk`` picks deterministically (the same
+        inputs keep the same keys). Built in place in the logits' buffer (no
+        bool → float conversion in SDPA's forward and backward); the dtype's
+        finite minimum, not −inf, so that 0 · min stays 0 in every precision.
 
         Args:
             q (Tensor): (B, h, N, D) queries.
@@ -62,8 +67,8 @@ class HomologousAttention(DenseAttention):
         num_keys = self.num_keys(scores.shape[-1])
         if num_keys == scores.shape[-1]:
             return scores.zero_()
-        kth = scores.topk(num_keys, dim=-1, sorted=False).values.amin(dim=-1, keepdim=True)
-        return scores.lt_(kth).mul_(torch.finfo(scores.dtype).min)
+        kept = scores.topk(num_keys, dim=-1, sorted=False).indices
+        return scores.fill_(torch.finfo(scores.dtype).min).scatter_(-1, kept, 0.)
 
     def topk_mask(self, q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
         """(B, h, N, N) bool: True where a key is among its query's K largest logits."""

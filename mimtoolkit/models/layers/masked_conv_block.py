@@ -17,7 +17,8 @@ class ChannelLayerNorm(nn.LayerNorm):
 class MaskedConvBlock(nn.Module):
     """ConvMAE's ``CBlock``: a masked 5x5 depth-wise convolution and a 1x1 MLP.
 
-    ``x + conv2(dw5x5(visible · conv1(norm1(x))))`` then ``x + mlp(norm2(x))``.
+    ``x + conv2(dw5x5(visible · conv1(norm1(x))))`` then ``x + mlp(norm2(x))``,
+    channel LayerNorms with PyTorch's default eps 1e-5 (ConvMAE's ``CBlock``).
     Every operation but the depth-wise convolution works position by position,
     and the depth-wise convolution sees only visible positions (the others are
     zeroed just before it), so outputs at visible positions never depend on
@@ -32,11 +33,11 @@ class MaskedConvBlock(nn.Module):
     def __init__(self, dims: int, mlp_ratio: float = 4., drop_path: float = 0.) -> None:
         super().__init__()
         hidden = int(dims * mlp_ratio)
-        self.norm1 = ChannelLayerNorm(dims, eps=1e-6)
+        self.norm1 = ChannelLayerNorm(dims)  # PyTorch's eps 1e-5, as ConvMAE's CBlock
         self.conv1 = nn.Conv2d(dims, dims, 1)
         self.attn = nn.Conv2d(dims, dims, 5, padding=2, groups=dims)
         self.conv2 = nn.Conv2d(dims, dims, 1)
-        self.norm2 = ChannelLayerNorm(dims, eps=1e-6)
+        self.norm2 = ChannelLayerNorm(dims)
         self.mlp = nn.Sequential(nn.Conv2d(dims, hidden, 1), nn.GELU(), nn.Conv2d(hidden, dims, 1))
         self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()
 

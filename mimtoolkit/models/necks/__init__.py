@@ -2,6 +2,7 @@
 decoders come from mmpretrain)."""
 from .disentangle_neck import DisentangleNeck
 from .linear_patch_decoder import LinearPatchDecoder
+from .patch_token_mae_decoder import PatchTokenMAEDecoder
 from .vit_pyramid_neck import ViTPyramidNeck
 
-__all__ = ['DisentangleNeck', 'LinearPatchDecoder', 'ViTPyramidNeck']
+__all__ = ['DisentangleNeck', 'LinearPatchDecoder', 'PatchTokenMAEDecoder', 'ViTPyramidNeck']

@@ -46,7 +46,9 @@ class IMAE(MAE):
     a frozen MAE encoder's features of the matching *clean* image under the
     *same* mask (Eq. 5).
 
-    Losses: ``loss_rec_sub``, ``loss_rec_dom`` (one per branch), ``loss_distill``.
+    Losses: ``loss_rec_sub``, ``loss_rec_dom`` (one per branch), ``loss_distill``
+    (c times the SUM of the two branches' MSEs, Eq. 5 and Algorithm 1; each
+    branch's MSE is logged as ``distill_sub`` / ``distill_dom``).
 
     Args:
         backbone (dict): ``MIMViT`` (``use_mask_token=False``).
@@ -160,8 +162,28 @@ class IMAE(MAE):
                 student, torch.cat(targets), self.backbone.patch_grid(inputs.shape[-2:]),
                 mask_info.ids_keep.repeat(n, 1), mask_info.repeat(n))
             if self.distill_head is not None:
-                losses.update(self.distill_head.aux_loss(view))
+                losses.update(self.distill_losses(view))
             losses.update(self.aux_losses(dict(visible=view)))
+        return losses
+
+    def distill_losses(self, view: StudentView) -> Dict[str, torch.Tensor]:
+        """Eq. 5's distillation: the SUM of the branches' patch-wise L2 terms, weight c.
+
+        Args:
+            view (StudentView): Every branch's visible-patch features, branch
+                after branch (B rows each), with their clean images and mask.
+
+        Returns:
+            dict[str, Tensor]: ``loss_distill`` = c · Σ_branch MSE (optimised)
+            and, per branch, ``distill_<sub|dom>`` = that branch's unweighted
+            MSE (logged only: the name has no "loss"), with two branches.
+        """
+        head = self.distill_head
+        per_branch = head.group_mse(view, num_groups=len(self.branches))
+        losses = {head.loss_name: head.loss_weight * per_branch.sum()}
+        if len(self.branches) > 1:
+            for name, value in zip(self.branches, per_branch.detach()):
+                losses[f'distill_{BRANCHES[name]}'] = value
         return losses
 
     @torch.no_grad()

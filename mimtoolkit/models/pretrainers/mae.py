@@ -32,7 +32,8 @@ class MAE(BasePretrainer):
     Args:
         backbone (dict): ``MIMViT``/``ConvViT`` with ``use_mask_token=False``
             (with SemanticMIM proxies, its [MASK] branch reconstructs every patch).
-        neck (dict, optional): ``MAEPretrainDecoder`` (mmpretrain), or
+        neck (dict, optional): ``MAEPretrainDecoder`` (mmpretrain),
+            ``PatchTokenMAEDecoder`` for ConvViT (no [CLS]), or
             ``LinearPatchDecoder`` with proxies; None (with ``head=None``)
             when auxiliary heads are the only objectives.
         head (dict, optional): ``PixelReconstructionHead``.
@@ -81,6 +82,17 @@ class MAE(BasePretrainer):
                 self.neck.num_patches, f'{num_patches} (the backbone\'s patch count)')
         require(self.neck.decoder_embed.in_features == bb.embed_dims, 'model.neck.embed_dim',
                 self.neck.decoder_embed.in_features, f'{bb.embed_dims} (the backbone width)')
+        decoder_extra = self.decoder_extra_tokens
+        require(decoder_extra == bb.num_extra_tokens, 'model.neck.type',
+                type(self.neck).__name__,
+                'PatchTokenMAEDecoder for a backbone without a [CLS] token (ConvViT)'
+                if decoder_extra else 'a decoder with a [CLS] row (MAEPretrainDecoder) for a '
+                'backbone with one')
+
+    @property
+    def decoder_extra_tokens(self) -> int:
+        """int: Rows before the patches in the decoder's sequence (mmpretrain's: the [CLS])."""
+        return getattr(self.neck, 'num_extra_tokens', 1)
 
     @property
     def tokens_at_every_patch(self) -> bool:
@@ -115,7 +127,8 @@ class MAE(BasePretrainer):
                 pred = self.decode(latent)
             losses.update(self.head.loss(pred, inputs, mask_info.mask))
             if 'x' in hidden:
-                masked = hidden['x'] if self.tokens_at_every_patch else hidden['x'][:, 1:]
+                masked = hidden['x'] if self.tokens_at_every_patch else \
+                    hidden['x'][:, self.decoder_extra_tokens:]
                 masked = mask_info.gather_masked(masked)
         if self.aux_heads:
             visible = latent.patch_tokens
@@ -140,7 +153,8 @@ class MAE(BasePretrainer):
     @contextmanager
     def _decoder_hidden_states(self):
         """Capture the input of the decoder's prediction layer (its normalised last hidden
-        states, (B, 1 + L, C_dec); with proxies (B, L, C)) when an auxiliary head reads the
+        states, (B, 1 + L, C_dec), (B, L, C_dec) without a [CLS] row; with proxies
+        (B, L, C)) when an auxiliary head reads the
         masked patches."""
         seen = {}
         if not any(head.positions == 'masked' for head in self.aux_heads):
