@@ -5,6 +5,7 @@ import torch
 import torch.nn as nn
 
 from mimtoolkit.structures import EncoderOutput
+from mimtoolkit.utils import require
 
 
 @torch.no_grad()
@@ -74,6 +75,8 @@ def encode_with_cls_attention(backbone: nn.Module, images: torch.Tensor,
         averaged over heads, each row summing to at most 1 (the rest goes to
         the [CLS] key itself).
     """
+    require(backbone.num_extra_tokens > 0, 'backbone.type', type(backbone).__name__,
+            'an encoder with a [CLS] token (ConvViT has none: no [CLS] attention)')
     encoded, probs = layer_attention(backbone, images, layer)
     return encoded, probs.mean(dim=1)[:, 0, encoded.num_extra_tokens:]
 

@@ -24,8 +24,8 @@ _DECODER_KEY = re.compile(r'^(decoder_|mask_token$)')
 
 def is_convmae(state_dict: Dict[str, torch.Tensor]) -> bool:
     """bool: The keys are an official ConvMAE encoder's (``patch_embed4``, ``blocks3``)."""
-    return 'patch_embed4.weight' in state_dict and any(k.startswith('blocks3.')
-                                                        for k in state_dict)
+    return 'patch_embed4.weight' in state_dict and any(
+        k.startswith('blocks3.') for k in state_dict)
 
 
 def convmae_to_toolkit(state_dict: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:

@@ -150,3 +150,5 @@ def check_backbone_log(log: str, kind: str) -> None:
     assert 'missing: none' in log
     if kind == 'vit-proxies':  # MaskFeat's mask token and SemanticMIM's [MASK] branch
         assert 'Left out on purpose' in log and 'mask_layers.* (' in log and 'mask_token' in log
+    if kind == 'convvit':  # ConvMAE's dense backbones: no final norm, no stage fusion
+        assert 'Left out on purpose' in log and 'ln1.* (' in log and 'patch_embed.* (' in log

@@ -29,6 +29,7 @@ def pretrainer_cfg(kind: str) -> dict:
     else:  # MAE on a ConvViT (the MR-MAE encoder)
         cfg = tiny_mae_cfg(img=64, patch=16)
         cfg['backbone'] = dict(type='ConvViT', arch=CONV_ARCH, img_size=64)
+        cfg['neck'] = dict(cfg['neck'], type='PatchTokenMAEDecoder')  # no [CLS] row
     return cfg
 
 

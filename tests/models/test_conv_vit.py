@@ -230,3 +230,16 @@ def test_an_earlier_layout_checkpoint_stops_a_downstream_init_in_one_error(tmp_p
     with pytest.raises(ConfigError, match="backbone.init_cfg.checkpoint=.*ConvViT's earlier conv "
                                           'stages.*made before that layout changed'):
         downstream.init_weights()
+
+
+def test_the_flops_tool_counts_no_cls_token_for_convvit():
+    import importlib.util
+    import os.path as osp
+    from ..conftest import REPO
+    spec = importlib.util.spec_from_file_location(
+        'get_flops', osp.join(REPO, 'tools', 'analysis_tools', 'get_flops.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    assert tool.token_counts(conv_vit(), 0.75) == dict(kind='vit', train=4, inference=16)
+    vit = MODELS.build(dict(type='MIMViT', arch='mim-tiny', img_size=64, patch_size=16))
+    assert tool.token_counts(vit, 0.75) == dict(kind='vit', train=5, inference=17)

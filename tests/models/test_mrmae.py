@@ -201,3 +201,25 @@ def test_convvit_student_trains_with_a_teacher(dino_path):
     losses = model.loss(torch.randn(2, 3, 32, 32), None)
     sum(losses.values()).backward()
     assert model.backbone.patch_embed.stage1[0].attn.weight.grad.abs().sum() > 0
+
+
+def test_a_convmae_teacher_gives_features_and_no_saliency(tmp_path):
+    """A ConvViT (ConvMAE) teacher has no [CLS]: its patch tokens serve a mimic head, and a
+    FocusedMasker, which needs [CLS] attention, says so instead of reading patch 0."""
+    arch = dict(embed_dims=[8, 16, 32], depths=[1, 1, 2], num_heads=2)
+    encoder = dict(type='ConvViT', arch=arch, img_size=32, patch_sizes=[2, 2, 2])
+    convvit = MODELS.build(encoder)
+    convvit.init_weights()
+    torch.save({'state_dict': {f'backbone.{k}': v for k, v in convvit.state_dict().items()}},
+               tmp_path / 'convmae.pth')
+    head = dict(type='MimicHead', in_channels=32, teacher=dict(
+        type='FrozenViTTeacher', checkpoint=str(tmp_path / 'convmae.pth'), encoder=encoder))
+    model = build(mrmae_cfg(None, aux_heads=[head],
+                            masker=dict(type='RandomMasker', mask_ratio=0.75)))
+    x = torch.randn(2, 3, 32, 32)
+    features = model.aux_heads[0].teacher.features(x, (4, 4))
+    assert features.cls_attention is None and features.patch_tokens.shape == (2, 16, 32)
+    assert torch.isfinite(model.loss(x, None)['loss_mimic'])
+    focused = build(mrmae_cfg(None, aux_heads=[head]))
+    with pytest.raises(ConfigError, match='saliency=None is invalid'):
+        focused.loss(x, None)

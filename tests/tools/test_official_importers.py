@@ -22,6 +22,15 @@ def converter(name):
     return module.main
 
 
+def jittered(model):
+    """``model`` initialised, every weight moved off its init (norms, biases, zeros), in eval."""
+    model.init_weights()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(0.05 * torch.randn_like(p))
+    return model.eval()
+
+
 # our names -> ConvMAE's (models_convmae.py / models_convvit.py), for writing official files
 CONVMAE_NAMES = (
     (r'^backbone\.patch_embed\.stage(\d)_embed\.', r'patch_embed\1.'),
@@ -61,11 +70,7 @@ def convmae_pretrainer():
         neck=dict(type='PatchTokenMAEDecoder', num_patches=16, patch_size=16, embed_dim=64,
                   decoder_embed_dim=32, decoder_depth=2, decoder_num_heads=16),
         head=dict(type='PixelReconstructionHead', norm_pix=True, patch_size=16)))
-    model.init_weights()
-    with torch.no_grad():
-        for p in model.parameters():
-            p.add_(0.05 * torch.randn_like(p))
-    return model.eval()
+    return jittered(model)
 
 
 def test_an_official_convmae_pretraining_checkpoint_imports_strictly_and_computes_the_same(
@@ -148,8 +153,8 @@ def official_semanticmim(model, num_proxies, beit=False):
             continue
         key = re.sub(r'attn\.gamma1\.weight$', 'gamma_1', key)
         key = re.sub(r'ffn\.gamma2\.weight$', 'gamma_2', key)
-        key = key.replace('head.predictor.', 'neck.fc.').replace('head.classifier.',
-                                                                'head.cls_head.')
+        key = key.replace('head.predictor.', 'neck.fc.')
+        key = key.replace('head.classifier.', 'head.cls_head.')
         out[key] = value
     return out
 
@@ -157,12 +162,7 @@ def official_semanticmim(model, num_proxies, beit=False):
 def semanticmim_maskfeat(num_proxies=4):
     cfg = tiny_maskfeat_cfg()
     cfg['backbone'] = dict(cfg['backbone'], num_proxy_tokens=num_proxies)
-    model = MODELS.build(cfg)
-    model.init_weights()
-    with torch.no_grad():
-        for p in model.parameters():
-            p.add_(0.05 * torch.randn_like(p))
-    return model.eval()
+    return jittered(MODELS.build(cfg))
 
 
 def test_an_official_semanticmim_maskfeat_checkpoint_gives_the_same_proxy_img_mask_outputs(

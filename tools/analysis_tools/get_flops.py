@@ -43,8 +43,9 @@ def token_counts(backbone, mask_ratio: float) -> dict:
         proxies = backbone.num_proxy_tokens
         return dict(kind='semanticmim', img=visible, proxies=proxies,
                     masks=num_patches - visible, inference=num_patches + proxies)
-    train = 1 + (num_patches if backbone.use_mask_token else visible)
-    return dict(kind='vit', train=train, inference=1 + num_patches)
+    lead = backbone.num_extra_tokens  # the [CLS] token; ConvViT has none
+    train = lead + (num_patches if backbone.use_mask_token else visible)
+    return dict(kind='vit', train=train, inference=lead + num_patches)
 
 
 def block_report(backbone, counts: dict) -> dict:

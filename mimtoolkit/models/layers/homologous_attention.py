@@ -23,9 +23,9 @@ class HomologousAttention(DenseAttention):
 
     Speed: the logits are computed once without gradient to find each row's
     K largest keys (``torch.topk(sorted=False)``, exactly K even where logits
-    tie), scattered in place into an additive mask, and the fused ``F.scaled_dot_product_attention`` does the
-    rest, so the backward pass is SDPA's and autograd keeps no extra
-    (B, h, N, N) tensor beyond the mask.
+    tie), scattered in place into an additive mask, and the fused
+    ``F.scaled_dot_product_attention`` does the rest, so the backward pass is
+    SDPA's and autograd keeps no extra (B, h, N, N) tensor beyond the mask.
 
     Args:
         k_ratio (float): K / N in (0, 1]. Defaults to 0.25 (MixedAE's r).

@@ -89,7 +89,11 @@ class FrozenViTTeacher(BaseFrozenTeacher):
             images (Tensor): (B, C, H, W) teacher-normalised, on the student's grid.
 
         Returns:
-            TeacherFeatures: (B, L, C_teacher) tokens and (B, L) attention.
+            TeacherFeatures: (B, L, C_teacher) tokens and (B, L) attention; an
+            encoder without a [CLS] token (ConvViT) has no attention to give
+            (None: a saliency-driven masker then says so).
         """
+        if self.encoder.num_extra_tokens == 0:
+            return TeacherFeatures(patch_tokens=self.encoder.encode(images).patch_tokens)
         encoded, attention = encode_with_cls_attention(self.encoder, images)
         return TeacherFeatures(patch_tokens=encoded.patch_tokens, cls_attention=attention)
