@@ -74,7 +74,7 @@ class MIMViT(VisionTransformer):
         num_proxy_tokens (int): SemanticMIM's [PROXY] tokens N (0: none). The
             [CLS] token becomes the first proxy and N - 1 more are learned
             (``proxy_tokens``, initialised like [CLS]); proxies have no
-            position embedding. Downstream, the first proxy serves as [CLS].
+            position embedding. Downstream, ``proxy_readout`` fills the [CLS] slot.
         proxy_block (dict, optional): With proxies, the registered ``'block'``
             part of the reconstruction branch (b), one per layer
             (``mask_layers.N``): in pretraining the layers see [PROXY] +
@@ -99,6 +99,8 @@ class MIMViT(VisionTransformer):
 
     #: Whether an output token depends on other patches' pixels before attention (ConvViT).
     convolves_across_patches = False
+    #: {key: what it was} of checkpoints written before a layout change (see :meth:`check_layout`).
+    legacy_keys = LEGACY_KEYS
 
     arch_zoo = {
         **VisionTransformer.arch_zoo,
@@ -484,9 +486,6 @@ class MIMViT(VisionTransformer):
         """PyTorch's loading (resume, ``load_from``) after :meth:`check_layout`."""
         self.check_layout(state_dict, prefix=prefix)
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
-
-    #: {key: what it was} of checkpoints written before a layout change (see LEGACY_KEYS).
-    legacy_keys = LEGACY_KEYS
 
     def get_layer_depth(self, param_name: str, prefix: str = ''):
         """Layer depth for layer-wise lr decay; mask token, segment embeddings: with the stem."""
