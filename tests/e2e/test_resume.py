@@ -62,6 +62,15 @@ def test_a_run_killed_while_saving_resumes_exactly(method, tmp_path):
     again = [r['loss'] for r in records[-per_epoch:]]  # epoch 2 after the resume
     assert again == pytest.approx(straight[per_epoch:], rel=1e-6, abs=1e-7)
     assert (work / 'epoch_2.pth').is_file()
+    if method == 'mae':  # a checkpoint lacking a tensor of this model does not resume
+        ckpt = torch.load(work / 'epoch_2.pth', map_location='cpu', weights_only=False)
+        del ckpt['state_dict']['neck.decoder_pred.bias']
+        torch.save(ckpt, work / 'epoch_2.pth')
+        proc = train(config, work, '--resume', check=False)
+        assert proc.returncode == 2 and 'Traceback' not in proc.stderr
+        last = proc.stderr.strip().splitlines()[-1]  # e.g. MR-MAE before issue 17's projection
+        assert "does not match the model: it lacks 1 of the model's" in last
+        assert 'neck.decoder_pred.bias' in last
 
 
 def test_a_nan_loss_stops_the_run_in_one_line_with_the_last_checkpoint_intact(tmp_path):
