@@ -114,27 +114,23 @@ class FeatureDistillHead(BaseModule):
             features = self.teacher.features(view.images, view.grid)
         return view.gather(features.patch_tokens)
 
-    def aux_loss(self, view: StudentView, features: Optional[TeacherFeatures] = None,
-                 num_groups: int = 1) -> Dict[str, torch.Tensor]:
+    def aux_loss(self, view: StudentView,
+                 features: Optional[TeacherFeatures] = None) -> Dict[str, torch.Tensor]:
         """Weighted mean squared error over the view's tokens and channels, in fp32.
 
         Args:
             view (StudentView): (B', N, C) student tokens and their clean images.
             features (TeacherFeatures, optional): Precomputed teacher features.
-            num_groups (int): The B' rows form this many equal, consecutive
-                groups (i-MAE's branches: h_1 of every image, then h_2); the
-                loss is the SUM over groups of each group's MSE (Eq. 5:
-                ``c · (l2(h_1, E(I_1)) + l2(h_2, E(I_2)))``). Defaults to 1.
 
         Returns:
-            dict[str, Tensor]: ``{loss_name: c · Σ_g MSE_g(proj(tokens), teacher)}``.
+            dict[str, Tensor]: ``{loss_name: c · MSE(proj(tokens), teacher)}``.
         """
-        return {self.loss_name: self.loss_weight * self.group_mse(view, features,
-                                                                  num_groups).sum()}
+        return {self.loss_name: self.loss_weight * self.group_mse(view, features)[0]}
 
     def group_mse(self, view: StudentView, features: Optional[TeacherFeatures] = None,
                   num_groups: int = 1) -> torch.Tensor:
-        """(num_groups,) fp32 MSE of each group of rows (see :meth:`aux_loss`), unweighted."""
+        """(num_groups,) unweighted fp32 MSE of each of ``num_groups`` equal, consecutive
+        groups of the view's rows (i-MAE's branches: h_1 of every image, then h_2)."""
         target = self.targets(view, features).float()
         error = (self.proj(view.tokens).float() - target).square()
         return error.reshape(num_groups, -1).mean(dim=1)
