@@ -1,6 +1,7 @@
 # BEiT ViT-B/16 on ImageNet-1K as reproduced in SemanticMIM's Tab. 2 (and mmpretrain's BEiT v1
 # config): batch 2048, AdamW (0.9, 0.999), peak lr 1.5e-3, min lr 1e-5, weight decay 0.05,
-# grad clip 3.0, 10 warm-up epochs then cosine, 300 epochs, crop scale (0.08, 1.0), block-wise
+# grad clip 3.0, 10 warm-up epochs then cosine, 300 epochs, colour jitter 0.4 (brightness,
+# contrast, saturation; BEiT's order: jitter, flip, crop), crop scale (0.08, 1.0), block-wise
 # mask 0.4, DALL-E tokenizer. Full scale: 8 GPUs x 256 images.
 _base_ = [
     '../_base_/models/beit_vit-base-p16.py',
@@ -12,9 +13,10 @@ train_dataloader = dict(
     batch_size=256,
     dataset=dict(pipeline=[
         dict(type='CheckedLoadImageFromFile'),
+        dict(type='ColorJitter', brightness=0.4, contrast=0.4, saturation=0.4, hue=0.0),
+        dict(type='RandomFlip', prob=0.5),
         dict(type='RandomResizedCrop', scale=224, crop_ratio_range=(0.08, 1.0),
              backend='pillow', interpolation='bicubic'),
-        dict(type='RandomFlip', prob=0.5),
         dict(type='PackInputs')
     ]))
 max_epochs = 300

@@ -1,7 +1,8 @@
 # i-MAE on Tiny-ImageNet (200 classes, 64x64), the paper's recipe: ViT-S encoder (width 384,
 # 12 layers, 6 heads), ViT-T decoder (width 192, 3 heads, 4 layers as on CIFAR), 1000 epochs with
-# 100 warm-up epochs, RandomResizedCrop, batch 4096, AdamW (0.9, 0.95), base lr 1.5e-4 x batch
-# / 256, mask 0.75, norm_pix. Patch 8 (64 patches). Data: data/tiny-imagenet-200/train/<wnid>/
+# 100 warm-up epochs (§4.2), RandomResizedCrop (the only augmentation supp. Tab. 1 lists: no
+# flip), batch 4096, AdamW (0.9, 0.95), base lr 1.5e-4 x batch / 256, mask 0.75, ordinary pixel
+# targets (supp. §1: no norm_pix). Patch 8 (64 patches). Data: data/tiny-imagenet-200/train/<wnid>/
 # images/*.JPEG read by mmpretrain's CustomDataset (labels from the folder names). Teacher: an
 # MAE of the same encoder; set teacher_checkpoint.
 _base_ = [
@@ -15,13 +16,17 @@ model = dict(
     backbone=dict(arch='deit-small', img_size=64, patch_size=8),
     neck=dict(num_patches=64, patch_size=8, embed_dim=384, decoder_embed_dim=192,
               decoder_depth=4, decoder_num_heads=3),
-    head=dict(patch_size=8),
+    head=dict(patch_size=8, norm_pix=False),
     distill_head=dict(teacher=dict(checkpoint=teacher_checkpoint)))
 
-# RandomResizedCrop (0.2, 1) to 64 and flips: the image-folder base's pipeline
 train_dataloader = dict(
     batch_size=512,
-    dataset=dict(data_root='data/tiny-imagenet-200', data_prefix='train'))
+    dataset=dict(data_root='data/tiny-imagenet-200', data_prefix='train', pipeline=[
+        dict(type='CheckedLoadImageFromFile'),
+        dict(type='RandomResizedCrop', scale=64, crop_ratio_range=(0.2, 1.0),
+             backend='pillow', interpolation='bicubic'),
+        dict(type='PackInputs')
+    ]))
 
 max_epochs = 1000
 warmup_epochs = 100

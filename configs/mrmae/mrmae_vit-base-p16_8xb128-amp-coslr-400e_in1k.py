@@ -1,7 +1,9 @@
 # MR-MAE ViT-B/16 on ImageNet-1K, the paper's recipe (Gao et al., "Mimic before Reconstruct",
-# §4.1): 400 epochs, batch 1024, AdamW (0.9, 0.95), lr 1.5e-4 (x batch / 256), weight decay 0.05,
-# 80 warm-up epochs then cosine, 25% visible tokens, 8 decoder blocks, loss weights 0.5 / 0.5,
-# CLIP ViT-B/16 teacher with focused mimicking. Full scale: 8 GPUs x 128 images.
+# §4.1): 400 epochs, batch 1024, AdamW (0.9, 0.95), weight decay 0.05, 80 warm-up epochs then
+# cosine, 25% visible tokens, 8 decoder blocks, loss weights 0.5 / 0.5, CLIP ViT-B/16 teacher
+# with focused mimicking. Learning rate: §4.1's "maximum learning rate 1.5e-4" read as ConvMAE's
+# and MAE's base rate (their launch scripts take --blr 1.5e-4 and use blr x batch / 256), so
+# 1.5e-4 x 1024 / 256 = 6e-4 (docs/recipes.md gives the reason). Full scale: 8 GPUs x 128.
 _base_ = [
     '../_base_/models/mrmae_vit-base-p16.py',
     '../_base_/datasets/imagenet_bs512_mim.py',

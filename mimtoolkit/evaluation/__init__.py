@@ -2,7 +2,8 @@
 attention maps)."""
 from .attention_maps import (attention_probs, cls_attention_maps, encode_with_cls_attention,
                              layer_attention, mean_attention_distance, query_attention_maps)
-from .block_flops import (break_even_proxies, measure_semanticmim_block, measure_vit_block,
+from .block_flops import (appendix_c_break_even, appendix_c_flops, appendix_c_vanilla_flops,
+                          break_even_proxies, measure_semanticmim_block, measure_vit_block,
                           proxy_branch_flops, semanticmim_block_flops, vit_block_flops)
 from .linear_separability import cosine_similarity, linear_separability, nrmse, r2
 from .topk_accuracy import topk_sampling_accuracy
@@ -12,6 +13,7 @@ __all__ = [
     'attention_probs', 'cls_attention_maps',
     'encode_with_cls_attention', 'layer_attention', 'query_attention_maps',
     'mean_attention_distance', 'vit_block_flops', 'proxy_branch_flops',
-    'semanticmim_block_flops', 'break_even_proxies', 'measure_vit_block',
+    'semanticmim_block_flops', 'break_even_proxies', 'appendix_c_flops', 'appendix_c_vanilla_flops',
+    'appendix_c_break_even', 'measure_vit_block',
     'measure_semanticmim_block'
 ]

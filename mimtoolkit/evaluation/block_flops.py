@@ -13,6 +13,14 @@ training step of a block is its forward plus its backward, 3x the forward.
   the L2 queries, k and v projections of the L1 + L2 keys; the two products)
   and an MLP over the L2 [MASK] tokens. At inference (b) is gone and (a)
   runs over all patches + the proxies.
+
+SemanticMIM's Appendix C prints its own cost (:func:`appendix_c_flops`, in
+multiply-adds): ``12B(L0+L1)D² + 2B(L0+L1)²D + 11BL2D² + BL1D² + 2BL1L2D +
+2BL2²D`` against ``12BLD² + 2BL²D`` for vanilla MIM. Next to the exact count
+of branch (b) above (``2·L2 + 2(L1 + L2)`` projections of width D² plus an
+MLP of ``2r·L2``: ``12·L2 + 2·L1`` in all, in D² multiply-adds) it has
+``11·L2 + L1``: it leaves out the [MASK] queries' output projection (one
+``L2·D²``) and one of the proxies' key/value projections (one ``L1·D²``).
 """
 from typing import Dict
 
@@ -77,6 +85,43 @@ def semanticmim_block_flops(dims: int, num_img: int, num_proxies: int, num_masks
         return a
     b = proxy_branch_flops(dims, num_proxies, num_masks, mlp_ratio)
     return {k: a[k] + b[k] for k in a}
+
+
+def appendix_c_flops(dims: int, num_img: int, num_proxies: int, num_masks: int,
+                     batch: int = 1, branch_b: bool = True) -> float:
+    """SemanticMIM's block cost as its Appendix C prints it, in FLOPs (2 per multiply-add).
+
+    Args:
+        dims (int): Width D.
+        num_img (int): L0 [IMG] tokens.
+        num_proxies (int): L1 [PROXY] tokens.
+        num_masks (int): L2 [MASK] tokens.
+        batch (int): B. Defaults to 1.
+        branch_b (bool): Count the [MASK] branch (its L2 terms and the
+            proxies' ``B·L1·D²``); False at inference, where it is dropped.
+
+    Returns:
+        float: ``2 (12B(L0+L1)D² + 2B(L0+L1)²D [+ 11BL2D² + BL1D² + 2BL1L2D + 2BL2²D])``.
+    """
+    B, D, L0, L1, L2 = batch, dims, num_img, num_proxies, num_masks
+    macs = 12 * B * (L0 + L1) * D * D + 2 * B * (L0 + L1) ** 2 * D
+    if branch_b:
+        macs += 11 * B * L2 * D * D + B * L1 * D * D + 2 * B * L1 * L2 * D + 2 * B * L2 * L2 * D
+    return 2.0 * macs
+
+
+def appendix_c_vanilla_flops(dims: int, tokens: int, batch: int = 1) -> float:
+    """Appendix C's vanilla MIM block, ``2 (12BLD² + 2BL²D)`` FLOPs (= :func:`vit_block_flops`)."""
+    return 2.0 * (12 * batch * tokens * dims * dims + 2 * batch * tokens * tokens * dims)
+
+
+def appendix_c_break_even(dims: int, num_img: int, num_masks: int, vanilla_tokens: int) -> int:
+    """Smallest L1 at which Appendix C's formula reaches the vanilla block's cost."""
+    vanilla = appendix_c_vanilla_flops(dims, vanilla_tokens)
+    n = 0
+    while appendix_c_flops(dims, num_img, n, num_masks) < vanilla:
+        n += 1
+    return n
 
 
 def break_even_proxies(dims: int, num_img: int, num_masks: int, vanilla_tokens: int,

@@ -73,3 +73,19 @@ def test_fashion_mnist_config_trains(tmp_path):
               'train_cfg.max_epochs=1', 'custom_hooks=[]'])
     records = scalars(str(tmp_path))
     assert len(records) == 20 and loss_went_down(records, 'loss')
+
+
+def test_homocon_only_config_trains_without_a_decoder(tmp_path):
+    if not osp.isdir('/usr/share/datasets/fashion-mnist'):
+        pytest.skip("Debian's dataset-fashion-mnist is not installed (make data)")
+    config = 'configs/mixedae/mixedae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32_homocon-only.py'
+    run_tool(['tools/train.py', config, '--work-dir', str(tmp_path), '--cfg-options',
+              'train_dataloader.dataset.indices=320',
+              'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+              'default_hooks.logger.interval=1', 'log_processor.window_size=1',
+              'train_cfg.max_epochs=1', 'custom_hooks.0.interval=1'])
+    records = scalars(str(tmp_path))
+    assert len(records) == 5
+    assert all('loss_homo' in r and 'loss_rec' not in r for r in records)
+    assert all(r['loss'] == pytest.approx(r['loss_homo']) for r in records)  # the only loss
+    assert all('topk_acc_layer5' in r for r in records)

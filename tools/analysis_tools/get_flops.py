@@ -9,9 +9,11 @@ visible tokens + [CLS] for MAE-style encoders, all patches + [CLS] with mask
 tokens, and for SemanticMIM branch (a) over L0 visible [IMG] + L1 [PROXY]
 tokens plus branch (b) over L2 [MASK] tokens — and of inference (all patches
 + [CLS] or proxies). Training = forward + backward. The formulas are in
-``mimtoolkit/evaluation/block_flops.py``; for a SemanticMIM config the block
-is also compared with the vanilla MIM block (L = 197 with [CLS], L = 196
-without), with the break-even proxy count, next to the paper's quoted numbers.
+``mimtoolkit/evaluation/block_flops.py``. For a SemanticMIM config three
+counts stand side by side: the exact count of our block, the paper's
+Appendix C formula as printed, and the vanilla MIM block with [CLS] (L = 197)
+and without (L = 196), with the ratios, break-even proxy counts and the
+numbers the paper's text quotes.
 """
 import argparse
 import json
@@ -69,23 +71,57 @@ def block_report(backbone, counts: dict) -> dict:
 
 
 def vanilla_comparison(backbone, counts: dict) -> dict:
-    """SemanticMIM's block vs the vanilla MIM block, per formula scope and vanilla length."""
-    from mimtoolkit.evaluation import break_even_proxies, semanticmim_block_flops, vit_block_flops
+    """Three counts of SemanticMIM's block side by side, against the vanilla MIM block.
+
+    ``exact``: our block's matrix products (measured = formula, 2 FLOPs per
+    multiply-add); ``appendix_c``: the paper's Appendix C formula as printed;
+    ``vanilla``: the vanilla MIM block over L = patches + 1 ([CLS]) and L =
+    patches (its exact count equals Appendix C's vanilla formula). Training
+    keeps branch (b); inference drops it (all patches + the proxies in (a)).
+    """
+    from mimtoolkit.evaluation import (appendix_c_break_even, appendix_c_flops,
+                                       appendix_c_vanilla_flops, break_even_proxies,
+                                       semanticmim_block_flops, vit_block_flops)
     D = backbone.embed_dims
     ratio = backbone.arch_settings['feedforward_channels'] / D
-    patches = counts['img'] + counts['masks']
-    ours = semanticmim_block_flops(D, counts['img'], counts['proxies'], counts['masks'], ratio)
-    infer = semanticmim_block_flops(D, patches, counts['proxies'], 0, ratio)
-    rows = {}
-    for scope in ('attention', 'total'):
+    L0, L1, L2 = counts['img'], counts['proxies'], counts['masks']
+    patches = L0 + L2
+    phases = dict(
+        train=dict(exact=semanticmim_block_flops(D, L0, L1, L2, ratio)['total'],
+                   appendix_c=appendix_c_flops(D, L0, L1, L2)),
+        inference=dict(exact=semanticmim_block_flops(D, patches, L1, 0, ratio)['total'],
+                       appendix_c=appendix_c_flops(D, patches, L1, 0, branch_b=False)))
+    report = {}
+    for phase, row in phases.items():
         for length in (patches + 1, patches):
-            vanilla = vit_block_flops(D, length, ratio)[scope]
-            rows[f'{scope}, L={length}'] = dict(
-                train_vs_vanilla=ours[scope] / vanilla - 1,
-                break_even_proxies=break_even_proxies(D, counts['img'], counts['masks'],
-                                                      length, scope, ratio),
-                inference_vs_vanilla=infer[scope] / vanilla - 1)
-    return rows
+            row[f'vanilla, L={length}'] = vit_block_flops(D, length, ratio)['total']
+            assert abs(appendix_c_vanilla_flops(D, length) - row[f'vanilla, L={length}']) < 1
+        report[phase] = row
+    report['vs_vanilla'] = {
+        f'{count}, L={length}': dict(
+            train_vs_vanilla=phases['train'][count] / phases['train'][f'vanilla, L={length}'] - 1,
+            inference_vs_vanilla=(phases['inference'][count]
+                                  / phases['inference'][f'vanilla, L={length}'] - 1),
+            break_even_proxies=(break_even_proxies(D, L0, L2, length, 'total', ratio)
+                                if count == 'exact' else
+                                appendix_c_break_even(D, L0, L2, length)))
+        for count in ('exact', 'appendix_c') for length in (patches + 1, patches)}
+    return report
+
+
+def print_comparison(report: dict) -> None:
+    """The three counts (GFLOPs, forward) and the ratios to vanilla, as markdown tables."""
+    print('\n| block, forward GFLOPs | exact (our block) | Appendix C formula | '
+          + ' | '.join(k for k in report['train'] if k.startswith('vanilla')) + ' |')
+    print('|---|---|---|---|---|')
+    for phase in ('train', 'inference'):
+        print(f'| {phase} | ' + ' | '.join(f'{v / 1e9:.4f}' for v in report[phase].values())
+              + ' |')
+    print('\n| count, vanilla L | training vs vanilla | break-even L1 | inference vs vanilla |')
+    print('|---|---|---|---|')
+    for name, row in [*report['vs_vanilla'].items(), ('paper text', PAPER_TEXT)]:
+        print(f"| {name} | {row['train_vs_vanilla']:+.1%} | {row['break_even_proxies']} | "
+              f"{row['inference_vs_vanilla']:+.1%} |")
 
 
 def main(argv=None) -> None:
@@ -114,14 +150,9 @@ def main(argv=None) -> None:
         print(f"| {phase} | {row['measured'] / 1e9:.4f} | {row['formula'] / 1e9:.4f} | "
               f"{row['measured'] / row['formula']:.4f} |")
     if counts['kind'] == 'semanticmim':
-        report['vs_vanilla'] = vanilla_comparison(backbone, counts)
+        report['semanticmim'] = vanilla_comparison(backbone, counts)
         report['paper_text'] = PAPER_TEXT
-        print('\n| formula scope, vanilla L | train vs vanilla | break-even L1 | '
-              'inference vs vanilla |')
-        print('|---|---|---|---|')
-        for name, row in [*report['vs_vanilla'].items(), ('paper text', PAPER_TEXT)]:
-            print(f"| {name} | {row['train_vs_vanilla']:+.1%} | {row['break_even_proxies']} | "
-                  f"{row['inference_vs_vanilla']:+.1%} |")
+        print_comparison(report['semanticmim'])
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(report, f, indent=2)

@@ -1,4 +1,7 @@
 # AdamW + linear warm-up + cosine decay, by epoch (values here are MAE's; configs override them).
+# No weight decay on biases, norms and every learned token or embedding table ([CLS], [MASK],
+# [PROXY], MixedAE's segment embeddings, a learned position embedding), as MAE exempts its
+# tokens; no paper of ours says otherwise (docs/recipes.md).
 max_epochs = 800
 warmup_epochs = 40
 optim_wrapper = dict(
@@ -10,7 +13,9 @@ optim_wrapper = dict(
         custom_keys=dict(
             pos_embed=dict(decay_mult=0.0),
             cls_token=dict(decay_mult=0.0),
-            mask_token=dict(decay_mult=0.0))))
+            mask_token=dict(decay_mult=0.0),
+            proxy_tokens=dict(decay_mult=0.0),
+            segment_embed=dict(decay_mult=0.0))))
 param_scheduler = [
     dict(type='LinearLR', start_factor=1e-4, by_epoch=True, begin=0, end=warmup_epochs,
          convert_to_iter_based=True),

@@ -174,8 +174,12 @@ class BasePretrainer(BaseSelfSupervisor):
         """
         if type(self).__init__ is not cls.__init__:
             return
+        self.check_objectives()
         self.check_aux_heads(self.named_aux_heads())
         self.connect_teachers()
+
+    def check_objectives(self) -> None:
+        """Refuse a pretrainer that would give no loss (subclasses with optional parts)."""
 
     def teacher_features(self, images: torch.Tensor) -> Dict[int, TeacherFeatures]:
         """Full-image teacher features of the auxiliary heads, once per step.

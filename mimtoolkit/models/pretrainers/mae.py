@@ -50,13 +50,20 @@ class MAE(BasePretrainer):
         require((self.neck is None) == (self.head is None), 'model.neck/head',
                 (type(self.neck).__name__, type(self.head).__name__),
                 'both set (pixel decoder and its head) or both None')
-        if self.neck is None:
-            require(len(self.aux_heads) > 0, 'model.neck', None,
-                    f'a pixel decoder (e.g. MAEPretrainDecoder) for {type(self).__name__}, or '
-                    'model.aux_heads (at least one objective)')
-        else:
+        if self.neck is not None:
             self.check_decoder()
         self.finish_build(MAE)
+
+    def objectives_besides_pixels(self) -> List[str]:
+        """list[str]: The heads that give a loss without the pixel decoder."""
+        return [f'aux_heads[{i}]' for i in range(len(self.aux_heads))]
+
+    def check_objectives(self) -> None:
+        """Without a pixel decoder, some other head must give a loss."""
+        if self.neck is None:
+            require(len(self.objectives_besides_pixels()) > 0, 'model.neck', None,
+                    f'a pixel decoder (e.g. MAEPretrainDecoder) for {type(self).__name__}, or '
+                    'another objective (model.aux_heads)')
 
     def check_decoder(self) -> None:
         """The decoder and pixel head fit the backbone."""

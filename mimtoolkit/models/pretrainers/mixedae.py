@@ -70,8 +70,10 @@ class MixedAE(MAE):
         backbone (dict): ``MIMViT``; without ``attn_cfgs``, homologous
             attention is filled in for ``homologous_layers``; without
             ``num_segments``, one segment embedding per slot (0 turns them off).
-        neck (dict): ``MAEPretrainDecoder``.
-        head (dict): ``PixelReconstructionHead``.
+        neck (dict, optional): ``MAEPretrainDecoder``; None (with
+            ``head=None``) trains the homologous contrastive loss alone (the
+            "HomoCon only" ablation: no unmixing, no decoder).
+        head (dict, optional): ``PixelReconstructionHead``.
         mixer (dict): Defaults to ``PatchMixer(0.25, 'compose')``.
         contrastive_head (dict, optional): Defaults to
             ``HomologousContrastiveHead`` (projector 128, τ 0.25, λ 0.1) in the
@@ -92,8 +94,8 @@ class MixedAE(MAE):
 
     def __init__(self,
                  backbone: PartCfg,
-                 neck: PartCfg,
-                 head: PartCfg,
+                 neck: PartCfg = None,
+                 head: PartCfg = None,
                  mixer: PartCfg = dict(type='PatchMixer', mix_ratio=0.25, mode='compose'),
                  contrastive_head: PartCfg = dict(type='HomologousContrastiveHead'),
                  contrastive_features: str = 'final',
@@ -127,6 +129,11 @@ class MixedAE(MAE):
                     'model.contrastive_head.in_channels', self.contrastive_head.in_channels,
                     f'{self.backbone.embed_dims} (the backbone width)')
         self.finish_build(MixedAE)
+
+    def objectives_besides_pixels(self) -> List[str]:
+        """list[str]: The auxiliary heads and the homologous contrastive head."""
+        contrast = ['contrastive_head'] if self.contrastive_head is not None else []
+        return super().objectives_besides_pixels() + contrast
 
     #: Auxiliary heads see every patch of the mixed samples with its source slot.
     aux_fields = ('slots', )
@@ -194,8 +201,10 @@ class MixedAE(MAE):
         """
         mix = self.mixer(inputs, self.backbone.patch_grid(inputs.shape[-2:]))
         latent = self.encode_mixed(mix)
-        pred, unmix = self.decode_unmixed(latent, mix)
-        losses = self.head.loss(pred, mix.targets(inputs), unmix.mask)
+        losses = {}
+        if self.neck is not None:
+            pred, unmix = self.decode_unmixed(latent, mix)
+            losses.update(self.head.loss(pred, mix.targets(inputs), unmix.mask))
         if self.contrastive_head is not None:
             if self.contrastive_features == 'pre_norm':
                 feats = latent.hidden_states[self.backbone.num_layers - 1]
@@ -224,6 +233,8 @@ class MixedAE(MAE):
             Reconstruction: The mixed input, the patches not from its first
             image as the mask, and that image's reconstruction.
         """
+        require(self.neck is not None, 'model.neck', None,
+                'a pixel decoder to reconstruct (this MixedAE trains the contrastive loss only)')
         mix = self.mixer(inputs, self.backbone.patch_grid(inputs.shape[-2:]))
         pred, unmix = self.decode_unmixed(self.encode_mixed(mix), mix)
         n = mix.mixed.shape[0]

@@ -84,3 +84,31 @@ def save_stand_in_tokenizer(target: dict, path: str) -> str:
                       quantize_kmeans_init=False)
     torch.save(module.state_dict(), path)
     return path
+
+
+def use_stand_in_weights(model: dict, work_dir: str, cache: Dict[str, str]) -> None:
+    """Point every teacher and tokenizer of a pretrainer config at stand-in weights.
+
+    For building a full-scale config where the real weights are not at hand
+    (tests, ``print_recipe.py``): the shapes are right, the values random.
+
+    Args:
+        model (dict): The ``model`` config, edited in place.
+        work_dir (str): Where new stand-in files go.
+        cache (dict): Stand-in file by architecture, shared between calls
+            (a ViT-B teacher file is 350 MB; write each once).
+    """
+    import os.path as osp
+    for key, head in teacher_heads(model).items():
+        arch = repr((dict(head['teacher'], checkpoint=None), model.get('backbone')))
+        if arch not in cache:
+            cache[arch] = save_stand_in_teacher(
+                head, model.get('backbone'), osp.join(work_dir, f'teacher{len(cache)}.pth'))
+        head['teacher']['checkpoint'] = cache[arch]
+    target = model.get('target_generator') or {}
+    if 'checkpoint' in target:
+        arch = repr(dict(target, checkpoint=None))
+        if arch not in cache:
+            cache[arch] = save_stand_in_tokenizer(
+                target, osp.join(work_dir, f'tokenizer{len(cache)}.pth'))
+        target['checkpoint'] = cache[arch]

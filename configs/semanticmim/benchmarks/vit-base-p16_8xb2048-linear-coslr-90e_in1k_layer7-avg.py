@@ -1,4 +1,0 @@
-# SemanticMIM's linear probe (Tab. 5), patch-average features of the 7th layer (the same
-# protocol as the [PROXY] probe; average of the patch tokens, then mmpretrain's ln2).
-_base_ = ['./vit-base-p16_8xb2048-linear-coslr-90e_in1k_layer7-proxy.py']
-model = dict(backbone=dict(out_type='avg_featmap'))
