@@ -13,6 +13,7 @@ The learning rate is the optimizer's as built; where the config has
 (mmengine multiplies by batch / ``base_batch_size``), and ``'auto_scale_lr
 base'`` is that base, so both ways of running keep the paper's rate.
 """
+import copy
 import os.path as osp
 import re
 from functools import cached_property
@@ -89,9 +90,20 @@ class RecipeFacts:
 
     @cached_property
     def optim_wrapper(self):
-        """OptimWrapper: Built on :attr:`model` as the Runner builds it."""
+        """OptimWrapper: Built on :attr:`model` as the Runner builds it.
+
+        mmengine's ``AmpOptimWrapper`` refuses to build without a GPU; on a
+        CPU it is read as a plain ``OptimWrapper`` (same optimizer, parameter
+        groups and clipping).
+        """
+        cfg = copy.deepcopy(self.cfg.optim_wrapper)
+        if str(cfg.get('type', '')).split('.')[-1] == 'AmpOptimWrapper' and \
+                not torch.cuda.is_available():
+            cfg['type'] = 'OptimWrapper'
+            for key in ('loss_scale', 'dtype', 'use_fsdp'):
+                cfg.pop(key, None)
         with DefaultScope.overwrite_default_scope(self.cfg.default_scope):
-            return build_optim_wrapper(self.model, self.cfg.optim_wrapper)
+            return build_optim_wrapper(self.model, cfg)
 
     @property
     def optimizer(self) -> torch.optim.Optimizer:
@@ -194,10 +206,17 @@ class RecipeFacts:
 
     # -- the fields -------------------------------------------------------
     def value(self, field: str) -> Any:
-        """The value of one recipe field (see :data:`FIELDS`)."""
+        """The value of one recipe field (see :data:`FIELDS`); None where it does not apply.
+
+        A field that does not apply (``'mask ratio'`` of a classifier, ``'norm_pix'``
+        without a pixel head) reads None.
+        """
         if field not in FIELDS:
             raise KeyError(f'unknown recipe field {field!r}: expected one of {sorted(FIELDS)}')
-        return FIELDS[field][0](self)
+        try:
+            return FIELDS[field][0](self)
+        except AttributeError:  # the part the field reads is not in this config
+            return None
 
 
 def _warmup(f: RecipeFacts) -> int:
@@ -375,8 +394,11 @@ FIELDS: Dict[str, Tuple[Callable[[RecipeFacts], Any], str]] = {
     'norm_pix': (lambda f: bool(f.model.head.norm_pix), 'pixel head normalises targets'),
     'teachers': (_teachers, 'frozen teacher classes'),
     'fusion layers': (lambda f: list(f.backbone.fusion_layers) or None, 'backbone.fusion_layers'),
-    'stage fusion': (lambda f: bool(getattr(f.backbone, 'stage_fusion', False)),
-                     'ConvViT stage fusion'),
+    'stage fusion': (lambda f: bool(getattr(f.backbone.patch_embed, 'stage_fusion', False)),
+                     'ConvViT stage-1/2 fusion into the transformer tokens'),
+    'mimic positions': (lambda f: [h.positions for h in f.heads().values()
+                                   if hasattr(h, 'positions')] or None,
+                        'tokens each MimicHead reads (visible / masked)'),
     'backbone': (lambda f: type(f.backbone).__name__, 'backbone class'),
     'width x depth': (lambda f: (f.backbone.embed_dims, f.backbone.num_layers),
                       '(backbone width, transformer blocks)'),

@@ -12,7 +12,7 @@ CONV_ARCH = dict(embed_dims=[16, 24, 32], depths=[1, 1, 2], num_heads=2)
 KINDS = ('vit', 'vit-proxies', 'convvit')
 SEG_CONFIGS = {
     'vit': 'mae_vit-base-p16_upernet_8xb2-amp-160k_ade20k-512x512.py',
-    'vit-proxies': 'semanticmim-maskfeat_vit-base-p16_upernet_8xb2-amp-160k_ade20k-512x512.py',
+    'vit-proxies': 'semanticmim-maskfeat_vit-base-p16_upernet_8xb2-amp-160k_ade20k-640x640.py',
     'convvit': 'mrmae_convvit-base-p16_upernet_8xb2-amp-160k_ade20k-512x512.py',
 }
 DET_CONFIGS = {

@@ -45,10 +45,7 @@ def main(argv=None) -> None:
         use_stand_in_weights(cfg.model, tmp, {})
         facts = RecipeFacts(cfg, args.config)
         for field in args.fields or FIELDS:
-            try:
-                value = facts.value(field)
-            except (AttributeError, KeyError, TypeError):
-                value = None
+            value = facts.value(field)
             print(f'{field:20s} {"-" if value is None else value}')
 
 

@@ -13,3 +13,6 @@ model = dict(
         _delete_=True, type='mimtoolkit.MIMViT', arch='b', img_size=224, patch_size=16,
         proxy_block=None, out_type='cls_token', frozen_stages=12,
         init_cfg=dict(type='Pretrained', checkpoint=checkpoint, prefix='backbone.')))
+# MAE's rate is 6.4 at batch 16384 (0.1 x 16384 / 256); mmpretrain's config leaves the base at
+# 1024, so --auto-scale-lr would multiply it by 16.
+auto_scale_lr = dict(base_batch_size=16384)

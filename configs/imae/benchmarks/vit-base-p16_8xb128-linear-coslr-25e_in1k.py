@@ -7,7 +7,7 @@ model = dict(
     backbone=dict(drop_path_rate=0.0, out_type='cls_token', final_norm=True, frozen_stages=12),
     neck=dict(_delete_=True, type='ClsBatchNormNeck', input_features=768),
     head=dict(loss=dict(_delete_=True, type='CrossEntropyLoss', loss_weight=1.0),
-              init_cfg=dict(type='TruncNormal', layer='Linear', std=0.01)),
+              init_cfg=[dict(type='TruncNormal', layer='Linear', std=0.01)]),
     train_cfg=dict(_delete_=True))
 optim_wrapper = dict(
     _delete_=True, type='AutoAmpOptimWrapper',
