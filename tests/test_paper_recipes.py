@@ -96,8 +96,8 @@ def built(path: str, stand_ins) -> RecipeFacts:
 
 
 def test_every_full_scale_config_has_a_recipe_section():
-    configs = {osp.relpath(p, REPO) for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
-                                                         recursive=True)}
+    paths = glob.glob(osp.join(REPO, 'configs', '**', '*.py'), recursive=True)
+    configs = {osp.relpath(p, REPO) for p in paths}
     full_scale = {p for p in configs if '/_base_/' not in p
                   and not re.search(r'skimage|fashion-mnist', p)}
     assert full_scale == set(RECIPES), (

@@ -1,5 +1,6 @@
 # MR-MAE ViT-S/16 (DeiT-S sizes: 384 wide, 12 layers, 6 heads) for Tab. 6 (ImageNet-1K
-# fine-tuning at every model scale, 200 pre-training epochs). Tab. 6 gives only the scale and the epochs; the rest is the ViT-B recipe of §4.1
+# fine-tuning at every model scale, 200 pre-training epochs). Tab. 6 gives only the scale and
+# the epochs; the rest is the ViT-B recipe of §4.1
 # (docs/recipes.md): batch 1024, lr 1.5e-4 x 1024 / 256, 80 warm-up epochs, 25% visible tokens
 # with focused mimicking, MAE's 8 x 512 decoder, loss weights 0.5 / 0.5, the CLIP ViT-B/16
 # teacher (the only teacher the paper names; patch 16 keeps its 14x14 grid), and multi-layer

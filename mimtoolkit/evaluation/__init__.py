@@ -1,5 +1,5 @@
 """Analyses of learned representations (linear separability, TopK sampling accuracy,
-attention maps)."""
+attention maps, weight distributions, block FLOPs)."""
 from .attention_maps import (attention_probs, cls_attention_maps, encode_with_cls_attention,
                              layer_attention, mean_attention_distance, query_attention_maps)
 from .block_flops import (appendix_c_break_even, appendix_c_flops, appendix_c_vanilla_flops,
@@ -7,6 +7,7 @@ from .block_flops import (appendix_c_break_even, appendix_c_flops, appendix_c_va
                           proxy_branch_flops, semanticmim_block_flops, vit_block_flops)
 from .linear_separability import cosine_similarity, linear_separability, nrmse, r2
 from .topk_accuracy import topk_sampling_accuracy
+from .weight_distribution import encoder_weights, shared_histograms, weight_summary
 
 __all__ = [
     'nrmse', 'r2', 'cosine_similarity', 'linear_separability', 'topk_sampling_accuracy',
@@ -15,5 +16,5 @@ __all__ = [
     'mean_attention_distance', 'vit_block_flops', 'proxy_branch_flops',
     'semanticmim_block_flops', 'break_even_proxies', 'appendix_c_flops', 'appendix_c_vanilla_flops',
     'appendix_c_break_even', 'measure_vit_block',
-    'measure_semanticmim_block'
+    'measure_semanticmim_block', 'encoder_weights', 'weight_summary', 'shared_histograms'
 ]

@@ -135,3 +135,31 @@ def test_separability_val_split_needs_a_dataset_with_splits(runs):
                      '--reference', MAE, mae, '--val-split', 'test'], check=False)
     assert proc.returncode == 2
     assert "--val-split='test' is invalid: expected no split" in proc.stderr
+
+
+def test_weight_distribution_figure_of_mae_and_imae(runs, tmp_path):
+    _, mae, imae = runs
+    out, stats = str(tmp_path / 'weights.png'), str(tmp_path / 'weights.json')
+    proc = run_tool(['tools/analysis_tools/weight_distribution.py', '--model', 'MAE', mae,
+                     '--model', 'i-MAE', imae, '--out', out, '--json', stats])
+    assert '| i-MAE |' in proc.stdout and mmcv.imread(out).shape[:2] == (400, 600)
+    report = json.load(open(stats))
+    import torch
+
+    from mimtoolkit.utils import load_state_dict_file
+    for label, path in (('MAE', mae), ('i-MAE', imae)):
+        state = load_state_dict_file(path)
+        expected = sum(v.numel() for k, v in state.items() if k.startswith('backbone.')
+                       and k.endswith('weight') and v.ndim >= 2 and 'token' not in k
+                       and 'pos_embed' not in k)
+        assert report['stats'][label]['count'] == expected
+        qkv = state['backbone.layers.0.attn.qkv.weight'].float()
+        assert report['stats'][label]['near_zero'] > 0 and qkv.std() > 0
+    hist = report['histogram']
+    width = hist['edges'][1] - hist['edges'][0]
+    for label in ('MAE', 'i-MAE'):  # densities over the shared bins
+        assert sum(hist[label]) * width == pytest.approx(1.0, rel=1e-4)
+    assert torch.tensor(hist['MAE']).ne(torch.tensor(hist['i-MAE'])).any()
+    bad = run_tool(['tools/analysis_tools/weight_distribution.py', '--model', 'MAE', mae,
+                    '--prefix', 'nothing.', '--out', out], check=False)
+    assert bad.returncode == 2 and "--prefix='nothing.' is invalid" in bad.stderr

@@ -135,3 +135,20 @@ def test_defaults_fill_segments_and_the_contrastive_head_and_zero_switches_segme
     off = _build(with_value(tiny_mixedae_cfg(), ('backbone', 'num_segments'), 0))
     assert not hasattr(off.backbone, 'segment_embed')
     assert set(off.loss(torch.randn(4, 3, 32, 32), None)) == {'loss_rec', 'loss_homo'}
+
+
+def test_homocon_only_needs_the_contrastive_head():
+    from mmengine.config import Config
+
+    from ..conftest import REPO
+    cfg = Config.fromfile(
+        f'{REPO}/configs/mixedae/mixedae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py')
+    cfg.model.update(neck=None, head=None)
+    model = MODELS.build(cfg.model)
+    losses = model.loss(torch.randn(4, 3, 64, 64), [])
+    assert set(losses) == {'loss_homo'} and losses['loss_homo'].requires_grad
+    with pytest.raises(ConfigError, match='reconstruct'):
+        model.reconstruct(torch.randn(4, 3, 64, 64))
+    cfg.model.contrastive_head = None
+    with pytest.raises(ConfigError, match="model.neck=None is invalid: .*another objective"):
+        MODELS.build(cfg.model)

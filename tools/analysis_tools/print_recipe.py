@@ -33,7 +33,6 @@ def main(argv=None) -> None:
     from mmengine.config import Config
     from mmengine.logging import MMLogger
 
-    import mimtoolkit  # noqa: F401  (registers the parts)
     from mimtoolkit.engine.recipe_facts import FIELDS, RecipeFacts
     from mimtoolkit.models.targets import use_stand_in_weights
     args = parse_args(argv)
