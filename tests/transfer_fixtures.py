@@ -5,6 +5,10 @@
   1..150 the classes, as mmseg's ``ADE20KDataset`` with ``reduce_zero_label``
   expects). Labels: SLIC superpixels of the photo, each given one of a few
   class ids by its mean brightness.
+- PascalVOC 2012 layout (``JPEGImages/*.jpg``, ``SegmentationClass/*.png`` as palette
+  images and ``SegmentationClassAug/*.png`` as grey label maps, 0 = background, 1..20 the
+  classes, 255 = the ignored border; ``ImageSets/Segmentation/{train,aug,val}.txt``), as
+  mmseg's ``PascalVOCDataset`` reads it. Labels as for ADE20K.
 - COCO instances JSON (``annotations/instances_{train,val}.json`` +
   ``{train,val}/*.jpg``): the 80 COCO categories; objects are the connected
   regions of the photo's Otsu foreground, with polygon segmentations from
@@ -49,6 +53,42 @@ def make_ade20k(root: str, size: int = 80, num_train: int = 4, num_val: int = 2)
         for sub, ext, data in (('images', 'jpg', img), ('annotations', 'png', label)):
             os.makedirs(osp.join(root, sub, split), exist_ok=True)
             Image.fromarray(data).save(osp.join(root, sub, split, f'{stem}.{ext}'))
+    return root
+
+
+VOC_CLASS_IDS = (0, 3, 7, 12, 15, 20)  # background, bird, car, dog, person, tv
+
+
+def make_voc(root: str, size: int = 80, num_train: int = 4, num_aug: int = 2,
+             num_val: int = 2) -> str:
+    """Write a PascalVOC-2012-layout folder (train, aug and val lists); returns ``root``."""
+    palette = np.random.default_rng(0).integers(0, 256, (256, 3), dtype=np.uint8)
+    splits = ['train'] * num_train + ['aug'] * num_aug + ['val'] * num_val
+    names = PHOTOS * (len(splits) // len(PHOTOS) + 1)
+    lists = {split: [] for split in ('train', 'aug', 'val')}
+    for sub in ('JPEGImages', 'SegmentationClass', 'SegmentationClassAug',
+                'ImageSets/Segmentation'):
+        os.makedirs(osp.join(root, sub), exist_ok=True)
+    for i, split in enumerate(splits):
+        img = _photo(names[i], size)
+        segments = segmentation.slic(img, n_segments=12, start_label=0)
+        gray = color.rgb2gray(img)
+        label = np.zeros(img.shape[:2], np.uint8)
+        for s in np.unique(segments):
+            label[segments == s] = VOC_CLASS_IDS[int(gray[segments == s].mean() * 5.999)]
+        label[:2] = 255  # VOC's ignored object border
+        stem = f'2007_{i:06d}'
+        lists[split].append(stem)
+        Image.fromarray(img).save(osp.join(root, 'JPEGImages', f'{stem}.jpg'))
+        if split == 'aug':
+            Image.fromarray(label).save(osp.join(root, 'SegmentationClassAug', f'{stem}.png'))
+        else:
+            seg = Image.fromarray(label, mode='P')
+            seg.putpalette(palette.flatten().tolist())
+            seg.save(osp.join(root, 'SegmentationClass', f'{stem}.png'))
+    for split, stems in lists.items():
+        with open(osp.join(root, 'ImageSets/Segmentation', f'{split}.txt'), 'w') as f:
+            f.write('\n'.join(stems) + '\n')
     return root
 
 

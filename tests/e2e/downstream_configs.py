@@ -15,6 +15,7 @@ SEG_CONFIGS = {
     'vit-proxies': 'semanticmim-maskfeat_vit-base-p16_upernet_8xb2-amp-160k_ade20k-640x640.py',
     'convvit': 'mrmae_convvit-base-p16_upernet_8xb2-amp-160k_ade20k-512x512.py',
 }
+VOC_CONFIG = 'semanticmim_vit-base-p16_frozen-layer6-1x1conv_2xb60-25e_voc12aug-448x448.py'
 DET_CONFIGS = {
     'vit': 'mae_vit-base-p16_cascade-mask-rcnn_fpn_8xb2-amp-1x_coco.py',
     'vit-proxies': 'semanticmim-maskfeat_vit-base-p16_cascade-mask-rcnn_fpn_8xb2-amp-1x_coco.py',
@@ -84,17 +85,31 @@ optim_wrapper = dict(type='OptimWrapper')
     return path
 
 
+#: MR-MAE's own COCO recipe (Mask R-CNN, ViTDet's simple feature pyramid), per kind.
+SFP_CONFIGS = {
+    'vit': 'mrmae_vit-base-p16_mask-rcnn_sfp_8xb2-amp-lsj-25e_coco.py',
+    'convvit': 'mrmae_convvit-base-p16_mask-rcnn_sfp_8xb2-amp-lsj-25e_coco.py',
+}
+
+
 def det_config(tmp, kind: str, coco_root: str, arch: dict = ARCH,
-               num_proxy_tokens: int = 4) -> str:
-    """The shipped Cascade Mask R-CNN config of ``kind``, shrunk (see ``tiny_backbone``)."""
+               num_proxy_tokens: int = 4, simple_pyramid: bool = False) -> str:
+    """The shipped Cascade Mask R-CNN config of ``kind`` (with ``simple_pyramid``: MR-MAE's
+    Mask R-CNN + simple feature pyramid config), shrunk (see ``tiny_backbone``)."""
     backbone, channels = tiny_backbone(kind, arch, num_proxy_tokens)
     fpn = dict(type='FPN', in_channels=channels, out_channels=256, num_outs=5)
-    if kind == 'convvit':
+    if simple_pyramid:
+        neck = dict(in_channels=channels if kind == 'convvit' else channels[:1] * 4)
+        if kind == 'vit':  # the last layer only, rescaled x2 .. x0.25 at patch 8
+            backbone.update(out_indices=[arch['num_layers'] - 1])
+            neck.update(scale_factors=[2.0, 1.0, 0.5, 0.25])
+    elif kind == 'convvit':
         neck = dict(_delete_=True, **fpn)
     else:
         neck = [dict(type='mimtoolkit.ViTPyramidNeck', embed_dim=channels[0],
                      rescales=[2, 1, 0.5, 0.25], norm_cfg=dict(type='BN')), fpn]
-    text = f"""_base_ = [{osp.join(REPO, 'configs/downstream/coco', DET_CONFIGS[kind])!r}]
+    shipped = (SFP_CONFIGS if simple_pyramid else DET_CONFIGS)[kind]
+    text = f"""_base_ = [{osp.join(REPO, 'configs/downstream/coco', shipped)!r}]
 model = dict(
     backbone={backbone!r},
     neck={neck!r},
@@ -128,7 +143,53 @@ train_cfg = dict(max_epochs=1, val_interval=100)
 default_hooks = dict(logger=dict(interval=1))
 optim_wrapper = dict(type='OptimWrapper')
 """
-    path = osp.join(tmp, f'cascade_{kind}.py')
+    if simple_pyramid:  # the shipped LSJ batches pad to 1024
+        text += ("model['data_preprocessor'] = dict(batch_augments=[\n"
+                 "    dict(type='BatchFixedSizePad', size=(96, 96), pad_mask=True)])\n")
+    path = osp.join(tmp, f'{"sfp" if simple_pyramid else "cascade"}_{kind}.py')
+    with open(path, 'w') as f:
+        f.write(text)
+    return path
+
+
+def voc_config(tmp, voc_root: str, arch: dict = ARCH, num_proxy_tokens: int = 4) -> str:
+    """The shipped SemanticMIM VOC probe, shrunk: 64 px crops, the loss at 8 x 8, eval at 64."""
+    backbone, channels = tiny_backbone('vit-proxies', arch, num_proxy_tokens)
+    backbone.update(out_indices=[1], frozen_stages=arch['num_layers'])
+    text = f"""_base_ = [{osp.join(REPO, 'configs/downstream/voc12', VOC_CONFIG)!r}]
+crop_size = (64, 64)
+model = dict(
+    backbone={backbone!r},
+    data_preprocessor=dict(size=crop_size),
+    decode_head=dict(in_channels={channels[0]}, channels={channels[0]}, loss_size=(8, 8)))
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    dict(type='mimtoolkit.SegRandomResizedCrop', size=crop_size, scale=(0.8, 1.0)),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackSegInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    dict(type='Resize', scale=crop_size, keep_ratio=False),
+    dict(type='mimtoolkit.EvaluateAtInputSize'),
+    dict(type='PackSegInputs')
+]
+voc = dict(type='PascalVOCDataset', data_root={voc_root!r}, pipeline=train_pipeline)
+loader = dict(num_workers=0, persistent_workers=False)
+train_dataloader = dict(batch_size=2, **loader, dataset=dict(datasets=[
+    dict(voc, data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
+         ann_file='ImageSets/Segmentation/train.txt'),
+    dict(voc, data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
+         ann_file='ImageSets/Segmentation/aug.txt')]))
+val_dataloader = dict(batch_size=1, **loader, dataset=dict(
+    data_root={voc_root!r}, pipeline=test_pipeline))
+test_dataloader = val_dataloader
+train_cfg = dict(max_epochs=1, val_interval=100)
+default_hooks = dict(logger=dict(interval=1))
+"""
+    path = osp.join(tmp, 'voc_probe.py')
     with open(path, 'w') as f:
         f.write(text)
     return path

@@ -62,29 +62,31 @@ def test_batch_not_divisible_by_the_group_is_one_clear_line(tmp_path):
     assert 'Traceback' not in proc.stderr
 
 
+def train_on_fashion_mnist(config: str, work_dir, images: int, *options: str) -> list:
+    """One epoch of ``config`` on the first ``images`` Fashion-MNIST images; its log records."""
+    run_tool(['tools/train.py', config, '--work-dir', str(work_dir), '--cfg-options',
+              f'train_dataloader.dataset.indices={images}',
+              'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+              'default_hooks.logger.interval=1', 'log_processor.window_size=1',
+              'train_cfg.max_epochs=1', *options])
+    return scalars(str(work_dir))
+
+
 def test_fashion_mnist_config_trains(tmp_path):
     if not osp.isdir('/usr/share/datasets/fashion-mnist'):
         pytest.skip("Debian's dataset-fashion-mnist is not installed (make data)")
-    config = 'configs/mixedae/mixedae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py'
-    run_tool(['tools/train.py', config, '--work-dir', str(tmp_path), '--cfg-options',
-              'train_dataloader.dataset.indices=1280',
-              'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
-              'default_hooks.logger.interval=1', 'log_processor.window_size=1',
-              'train_cfg.max_epochs=1', 'custom_hooks=[]'])
-    records = scalars(str(tmp_path))
+    records = train_on_fashion_mnist(
+        'configs/mixedae/mixedae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py', tmp_path,
+        1280, 'custom_hooks=[]')
     assert len(records) == 20 and loss_went_down(records, 'loss')
 
 
 def test_homocon_only_config_trains_without_a_decoder(tmp_path):
     if not osp.isdir('/usr/share/datasets/fashion-mnist'):
         pytest.skip("Debian's dataset-fashion-mnist is not installed (make data)")
-    config = 'configs/mixedae/mixedae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32_homocon-only.py'
-    run_tool(['tools/train.py', config, '--work-dir', str(tmp_path), '--cfg-options',
-              'train_dataloader.dataset.indices=320',
-              'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
-              'default_hooks.logger.interval=1', 'log_processor.window_size=1',
-              'train_cfg.max_epochs=1', 'custom_hooks.0.interval=1'])
-    records = scalars(str(tmp_path))
+    records = train_on_fashion_mnist(
+        'configs/mixedae/mixedae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32_homocon-only.py',
+        tmp_path, 320, 'custom_hooks.0.interval=1')
     assert len(records) == 5
     assert all('loss_homo' in r and 'loss_rec' not in r for r in records)
     assert all(r['loss'] == pytest.approx(r['loss_homo']) for r in records)  # the only loss

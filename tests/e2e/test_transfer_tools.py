@@ -10,9 +10,9 @@ import torch
 
 from mimtoolkit.registry import MODELS
 from ..conftest import free_port, run_tool, tiny_mae_cfg, tiny_maskfeat_cfg
-from ..transfer_fixtures import make_ade20k, make_coco
+from ..transfer_fixtures import make_ade20k, make_coco, make_voc
 from .downstream_configs import (ARCH, CONV_ARCH, KINDS, check_backbone_log, det_config,
-                                 seg_config, train_and_test)
+                                 seg_config, train_and_test, voc_config)
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +44,7 @@ def data(tmp_path_factory):
         ckpts[kind] = str(root / f'{kind}.pth')
         torch.save({'meta': {}, 'state_dict': model.state_dict()}, ckpts[kind])
     return dict(root=root, ckpts=ckpts, ade=make_ade20k(str(root / 'ade')),
-                coco=make_coco(str(root / 'coco')))
+                coco=make_coco(str(root / 'coco')), voc=make_voc(str(root / 'voc')))
 
 
 @pytest.mark.parametrize('kind', KINDS)
@@ -67,6 +67,32 @@ def test_cascade_mask_rcnn_on_coco_trains_and_tests_from_a_pretraining_checkpoin
     for task in ('bbox', 'segm'):
         assert -1.0 <= metrics[f'coco/{task}_mAP'] <= 1.0
         assert f'coco/{task}_mAP_50' in metrics
+
+
+@pytest.mark.parametrize('kind', ['vit', 'convvit'])
+def test_mrmae_mask_rcnn_with_the_simple_pyramid_trains_and_tests(kind, data, tmp_path):
+    config = det_config(str(tmp_path), kind, data['coco'], simple_pyramid=True)
+    log, metrics = train_and_test(config, data['ckpts'][kind], str(tmp_path / 'work'),
+                                  'epoch_1.pth')
+    check_backbone_log(log, kind)
+    assert 'SimpleFeaturePyramid' in log and 'MaskRCNN' in log
+    for task in ('bbox', 'segm'):
+        assert -1.0 <= metrics[f'coco/{task}_mAP'] <= 1.0
+
+
+def test_voc_frozen_probe_trains_at_the_loss_size_and_scores_at_the_input_size(data, tmp_path):
+    config = voc_config(str(tmp_path), data['voc'])
+    log, metrics = train_and_test(config, data['ckpts']['vit-proxies'],
+                                  str(tmp_path / 'work'), 'epoch_1.pth')
+    assert 'missing: none' in log and 'loss_ce' in log
+    assert {'aAcc', 'mIoU', 'mAcc'} <= set(metrics) and 0.0 <= metrics['mIoU'] <= 100.0
+    import torch
+    trained = torch.load(str(tmp_path / 'work' / 'epoch_1.pth'), weights_only=False)
+    initial = torch.load(data['ckpts']['vit-proxies'], weights_only=True)['state_dict']
+    state = trained['state_dict']  # the frozen encoder did not move; only the 1x1 conv trains
+    assert state['backbone.layers.0.attn.qkv.weight'].equal(
+        initial['backbone.layers.0.attn.qkv.weight'])
+    assert state['decode_head.conv_seg.weight'].shape[-2:] == (1, 1)
 
 
 def test_dist_train_runs_the_upernet_config_on_two_processes(data, tmp_path):

@@ -27,6 +27,9 @@ def test_simple_feature_pyramid_keeps_a_multiscale_backbones_levels():
                              scale_factors=[1, 1, 1, 1], num_outs=4))
     maps = [torch.randn(1, c, s, s) for c, s in ((16, 16), (24, 8), (32, 4), (32, 2))]
     assert [o.shape[-1] for o in neck(maps)] == [16, 8, 4, 2]
+    patch8 = MODELS.build(dict(type='SimpleFeaturePyramid', in_channels=[8] * 4,
+                               out_channels=8, scale_factors=[2, 1, 0.5, 0.25]))
+    assert [o.shape[-1] for o in patch8([torch.randn(1, 8, 8, 8)])] == [16, 8, 4, 2, 1]
     with pytest.raises(ConfigError, match='neck.scale_factors'):
         MODELS.build(dict(type='SimpleFeaturePyramid', in_channels=[8], scale_factors=[3]))
     with pytest.raises(ConfigError, match='backbone.out_indices'):

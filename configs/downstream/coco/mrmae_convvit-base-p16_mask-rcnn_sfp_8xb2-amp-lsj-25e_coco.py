@@ -13,3 +13,5 @@ model = dict(
         final_norm=False, stage_fusion=False,
         init_cfg=dict(type='Pretrained', checkpoint=checkpoint, prefix='backbone.')),
     neck=dict(in_channels=[256, 384, 768, 768], scale_factors=[1.0, 1.0, 1.0, 1.0]))
+optim_wrapper = dict(optimizer=dict(lr=2e-4, weight_decay=0.1),  # §4.2; ViTDet's decay
+                     paramwise_cfg=dict(layer_decay_rate=0.8))

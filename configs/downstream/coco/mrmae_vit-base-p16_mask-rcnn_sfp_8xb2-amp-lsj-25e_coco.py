@@ -6,3 +6,5 @@
 _base_ = ['./_base_/mask-rcnn_vit-base-p16_sfp_8xb2-amp-lsj-25e_coco.py']
 checkpoint = 'work_dirs/mrmae_vit-base-p16_8xb128-amp-coslr-400e_in1k/epoch_400.pth'
 model = dict(backbone=dict(init_cfg=dict(checkpoint=checkpoint)))
+optim_wrapper = dict(optimizer=dict(lr=2e-4, weight_decay=0.1),  # §4.2; ViTDet's decay
+                     paramwise_cfg=dict(layer_decay_rate=0.8))

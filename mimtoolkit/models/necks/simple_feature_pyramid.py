@@ -10,7 +10,7 @@ from mimtoolkit.models.layers.masked_conv_block import ChannelLayerNorm
 from mimtoolkit.registry import register_part
 from mimtoolkit.utils import require
 
-_SCALES = (4.0, 2.0, 1.0, 0.5)
+_SCALES = (4.0, 2.0, 1.0, 0.5, 0.25)
 
 
 def _rescale(channels: int, scale: float) -> Tuple[nn.Module, int]:
@@ -22,8 +22,9 @@ def _rescale(channels: int, scale: float) -> Tuple[nn.Module, int]:
             nn.GELU(), nn.ConvTranspose2d(half, half // 2, 2, stride=2)), half // 2
     if scale == 2.0:
         return nn.ConvTranspose2d(channels, channels // 2, 2, stride=2), channels // 2
-    if scale == 0.5:
-        return nn.MaxPool2d(2, 2), channels
+    if scale in (0.5, 0.25):
+        stride = round(1 / scale)
+        return nn.MaxPool2d(stride, stride), channels
     return nn.Identity(), channels
 
 
@@ -33,7 +34,8 @@ class SimpleFeaturePyramid(BaseModule):
 
     Level i rescales a backbone map by ``scale_factors[i]`` (x4: two 2x2
     deconvolutions with a LayerNorm and GELU between, halving the channels
-    each; x2: one; x1: as is; x0.5: 2x2 max-pool), then projects it to
+    each; x2: one; x1: as is; x0.5: 2x2 max-pool; x0.25, for a patch-8 ViT's
+    ``[2, 1, 0.5, 0.25]``: 4x4 max-pool), then projects it to
     ``out_channels`` by a 1x1 and a 3x3 convolution, each without bias and
     followed by a channel LayerNorm (eps 1e-6). With ``num_outs`` one more than
     the levels, the last level is max-pooled once more (stride 1 kernel, stride
@@ -46,7 +48,7 @@ class SimpleFeaturePyramid(BaseModule):
     Args:
         in_channels (Sequence[int]): Channels of the map each level reads.
         out_channels (int): Channels of every output. Defaults to 256.
-        scale_factors (Sequence[float]): One of 4, 2, 1, 0.5 per level.
+        scale_factors (Sequence[float]): One of 4, 2, 1, 0.5, 0.25 per level.
             Defaults to ViTDet's ``[4, 2, 1, 0.5]``.
         num_outs (int): Levels out: ``len(scale_factors)`` or one more.
             Defaults to 5.
@@ -63,7 +65,7 @@ class SimpleFeaturePyramid(BaseModule):
         require(len(in_channels) == len(scale_factors), 'neck.in_channels', list(in_channels),
                 f'one channel count per neck.scale_factors {list(scale_factors)}')
         require(all(s in _SCALES for s in scale_factors), 'neck.scale_factors',
-                list(scale_factors), 'factors among 4, 2, 1, 0.5')
+                list(scale_factors), 'factors among 4, 2, 1, 0.5, 0.25')
         require(num_outs in (len(scale_factors), len(scale_factors) + 1), 'neck.num_outs',
                 num_outs, f'{len(scale_factors)} or {len(scale_factors) + 1} (with P6)')
         self.num_outs = num_outs

@@ -54,6 +54,9 @@ class MAE(BasePretrainer):
             self.check_decoder()
         self.finish_build(MAE)
 
+    #: Where the objectives besides the pixel decoder are configured (for the refusal).
+    other_objectives = 'model.aux_heads'
+
     def objectives_besides_pixels(self) -> List[str]:
         """list[str]: The heads that give a loss without the pixel decoder."""
         return [f'aux_heads[{i}]' for i in range(len(self.aux_heads))]
@@ -63,7 +66,7 @@ class MAE(BasePretrainer):
         if self.neck is None:
             require(len(self.objectives_besides_pixels()) > 0, 'model.neck', None,
                     f'a pixel decoder (e.g. MAEPretrainDecoder) for {type(self).__name__}, or '
-                    'another objective (model.aux_heads)')
+                    f'{self.other_objectives} (at least one objective)')
 
     def check_decoder(self) -> None:
         """The decoder and pixel head fit the backbone."""

@@ -130,6 +130,8 @@ class MixedAE(MAE):
                     f'{self.backbone.embed_dims} (the backbone width)')
         self.finish_build(MixedAE)
 
+    other_objectives = 'model.aux_heads or model.contrastive_head'
+
     def objectives_besides_pixels(self) -> List[str]:
         """list[str]: The auxiliary heads and the homologous contrastive head."""
         contrast = ['contrastive_head'] if self.contrastive_head is not None else []

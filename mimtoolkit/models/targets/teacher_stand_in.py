@@ -100,7 +100,9 @@ def use_stand_in_weights(model: dict, work_dir: str, cache: Dict[str, str]) -> N
     """
     import os.path as osp
     for key, head in teacher_heads(model).items():
-        arch = repr((dict(head['teacher'], checkpoint=None), model.get('backbone')))
+        teacher = dict(head['teacher'], checkpoint=None)
+        like_student = not issubclass(MODELS.get(teacher['type']), TimmViTTeacher)
+        arch = repr((teacher, model.get('backbone') if like_student else None))
         if arch not in cache:
             cache[arch] = save_stand_in_teacher(
                 head, model.get('backbone'), osp.join(work_dir, f'teacher{len(cache)}.pth'))
