@@ -117,7 +117,8 @@ def test_every_row_names_a_known_field_and_its_source():
 @pytest.mark.parametrize('path', sorted(RECIPES), ids=osp.basename)
 def test_config_builds_to_its_recipe(path, stand_ins):
     facts = built(path, stand_ins)
-    assert not mismatches(facts, rows_of(path)), f'{path}: (table, config) differ'
+    wrong = mismatches(facts, rows_of(path))
+    assert not wrong, f'{path} drifted from docs/recipes.md: {{field: (table, config)}} = {wrong}'
     base = facts.value('auto_scale_lr base')
     if base is not None:  # --auto-scale-lr at the recipe's batch keeps the paper's lr
         assert base == facts.value('total batch'), path

@@ -63,6 +63,11 @@ param_scheduler = [dict(type='StepLR', step_size=10, gamma=0.1, by_epoch=True, b
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=25, val_interval=5)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
-default_hooks = dict(checkpoint=dict(by_epoch=True, interval=5, max_keep_ckpts=1),
-                     logger=dict(log_metric_by_epoch=True))
+default_hooks = dict(  # mmseg's hooks (its iteration schedules hold them), by epoch
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=50),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(type='CheckpointHook', by_epoch=True, interval=5, max_keep_ckpts=1),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    visualization=dict(type='SegVisualizationHook'))
 auto_scale_lr = dict(base_batch_size=120)
