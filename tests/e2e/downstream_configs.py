@@ -153,38 +153,31 @@ optim_wrapper = dict(type='OptimWrapper')
 
 
 def voc_config(tmp, voc_root: str, arch: dict = ARCH, num_proxy_tokens: int = 4) -> str:
-    """The shipped SemanticMIM VOC probe, shrunk: 64 px crops, the loss at 8 x 8, eval at 64."""
+    """The shipped SemanticMIM VOC probe, shrunk: 64 px crops, the loss at 8 x 8, eval at 64.
+
+    The pipelines are the shipped ones with every 448 x 448 size made 64 x 64.
+    """
+    from mmengine.config import Config
     backbone, channels = tiny_backbone('vit-proxies', arch, num_proxy_tokens)
     backbone.update(out_indices=[1], frozen_stages=arch['num_layers'])
-    text = f"""_base_ = [{osp.join(REPO, 'configs/downstream/voc12', VOC_CONFIG)!r}]
-crop_size = (64, 64)
+    shipped = osp.join(REPO, 'configs/downstream/voc12', VOC_CONFIG)
+    cfg = Config.fromfile(shipped)
+
+    def shrunk(pipeline):
+        return [{k: ((64, 64) if v == (448, 448) else v) for k, v in t.items()} for t in pipeline]
+
+    datasets = [dict(d, data_root=voc_root, pipeline=shrunk(d.pipeline))
+                for d in cfg.train_dataloader.dataset.datasets]
+    test_pipeline = shrunk(cfg.val_dataloader.dataset.pipeline)
+    text = f"""_base_ = [{shipped!r}]
 model = dict(
     backbone={backbone!r},
-    data_preprocessor=dict(size=crop_size),
+    data_preprocessor=dict(size=(64, 64)),
     decode_head=dict(in_channels={channels[0]}, channels={channels[0]}, loss_size=(8, 8)))
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
-    dict(type='mimtoolkit.SegRandomResizedCrop', size=crop_size, scale=(0.8, 1.0)),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackSegInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
-    dict(type='Resize', scale=crop_size, keep_ratio=False),
-    dict(type='mimtoolkit.EvaluateAtInputSize'),
-    dict(type='PackSegInputs')
-]
-voc = dict(type='PascalVOCDataset', data_root={voc_root!r}, pipeline=train_pipeline)
 loader = dict(num_workers=0, persistent_workers=False)
-train_dataloader = dict(batch_size=2, **loader, dataset=dict(datasets=[
-    dict(voc, data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
-         ann_file='ImageSets/Segmentation/train.txt'),
-    dict(voc, data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
-         ann_file='ImageSets/Segmentation/aug.txt')]))
+train_dataloader = dict(batch_size=2, **loader, dataset=dict(datasets={datasets!r}))
 val_dataloader = dict(batch_size=1, **loader, dataset=dict(
-    data_root={voc_root!r}, pipeline=test_pipeline))
+    data_root={voc_root!r}, pipeline={test_pipeline!r}))
 test_dataloader = val_dataloader
 train_cfg = dict(max_epochs=1, val_interval=100)
 default_hooks = dict(logger=dict(interval=1))
