@@ -1,6 +1,7 @@
 """Freshly initialised teacher and tokenizer weights in their own file formats (for timing
 and tests)."""
 import inspect
+import os.path as osp
 from typing import Dict
 
 import timm
@@ -98,7 +99,6 @@ def use_stand_in_weights(model: dict, work_dir: str, cache: Dict[str, str]) -> N
         cache (dict): Stand-in file by architecture, shared between calls
             (a ViT-B teacher file is 350 MB; write each once).
     """
-    import os.path as osp
     for key, head in teacher_heads(model).items():
         teacher = dict(head['teacher'], checkpoint=None)
         like_student = not issubclass(MODELS.get(teacher['type']), TimmViTTeacher)
