@@ -11,10 +11,12 @@ the values do not depend on which configs ran before.
 import glob
 import json
 import os.path as osp
+import random
 import sys
 import tempfile
 from typing import Dict
 
+import numpy as np
 import torch
 from mmengine.config import Config
 
@@ -52,6 +54,8 @@ def losses_on_fixed_batch(path: str, work_dir: str, cache: Dict[str, str]) -> Di
     torch.manual_seed(1)  # a stand-in written now is the same whatever ran before
     use_stand_in_weights(cfg.model, work_dir, cache)
     torch.manual_seed(0)
+    random.seed(0)  # blockwise maskers draw with Python's and numpy's generators
+    np.random.seed(0)
     model = MODELS.build(cfg.model).train()  # constructors' init: init_weights costs seconds
     size = model.backbone.img_size
     inputs = torch.randn(batch_size(model), 3, *size)

@@ -63,8 +63,9 @@ BAD = [
     ('missing teacher checkpoint', tiny_imae_cfg(teacher_checkpoint='/nonexistent/mae.pth'),
      r"teacher.checkpoint='/nonexistent/mae.pth' is invalid: expected an existing"),
     ('contrastive temperature 0',
-     with_value(MIXEDAE, ('contrastive_head', 'temperature'), 0.0),
-     r'model.contrastive_head.temperature=0.0 is invalid'),
+     with_value(MIXEDAE, ('contrastive_head', 'loss'),
+                dict(type='SupervisedContrastiveLoss', temperature=0.0)),
+     r'HomologousContrastiveHead.loss.temperature=0.0 is invalid: expected a float > 0'),
     ('ConvViT with two stages', dict(MAE, backbone=dict(
         type='ConvViT', arch=CONV_ARCH, img_size=64, patch_sizes=[4, 2])),
      r'backbone.patch_sizes=\[4, 2\] is invalid: expected three positive ints'),

@@ -169,3 +169,84 @@ def test_cell_trains_one_step_or_is_refused_clearly(files, pretrainer, switch, a
         aux_loss.backward()
         grads = [p.grad for p in model.backbone.parameters() if p.grad is not None]
         assert grads and any(g.abs().sum() > 0 for g in grads)
+
+
+#: Example configs of every registered loss (each variant an argument can make).
+LOSSES = {
+    'PixelReconstructionLoss': [dict(type='PixelReconstructionLoss', criterion='L1')],
+    'FeatureRegressionLoss': [dict(type='FeatureRegressionLoss', criterion='l2'),
+                              dict(type='FeatureRegressionLoss', criterion='smooth_l1'),
+                              dict(type='FeatureRegressionLoss', criterion='cosine',
+                                   target_norm='layer_norm')],
+    'SupervisedContrastiveLoss': [dict(type='SupervisedContrastiveLoss', positives='mean',
+                                       temperature=0.5)],
+    'TokenCrossEntropyLoss': [dict(type='TokenCrossEntropyLoss')],
+}
+
+
+def loss_hosts(files):
+    """For every head with a loss: a tiny pretrainer config that trains it, given its loss."""
+    examples, aux = pretrainer_examples(files), aux_examples(files)
+
+    def main_head(pretrainer):
+        return lambda loss: dict(examples[pretrainer], head=dict(
+            examples[pretrainer]['head'], loss=loss))
+
+    def aux_head(name):
+        return lambda loss: dict(examples['MAE'], aux_heads=[dict(aux[name], loss=loss)])
+
+    return {
+        'PixelReconstructionHead': main_head('MAE'),
+        'FeaturePredictionHead': main_head('MaskFeat'),
+        'TokenClassificationHead': main_head('BEiT'),
+        'MimicHead': aux_head('MimicHead'),
+        'FeatureDistillHead': aux_head('FeatureDistillHead'),
+        'HomologousContrastiveHead': lambda loss: dict(examples['MixedAE'], contrastive_head=dict(
+            examples['MixedAE']['contrastive_head'], loss=loss)),
+    }
+
+
+def heads_with_a_loss():
+    return sorted(n for n, cls in parts_of_kind('head').items() if hasattr(cls, 'loss_compares'))
+
+
+def test_every_loss_and_head_with_a_loss_has_a_matrix_example(files):
+    assert sorted(LOSSES) == sorted(parts_of_kind('loss'))
+    assert heads_with_a_loss() == sorted(loss_hosts(files))
+
+
+LOSS_CELLS = [(head, loss, i) for head in heads_with_a_loss() for loss in sorted(LOSSES)
+              for i in range(len(LOSSES[loss]))]
+
+
+def trained_head(model, head):
+    """The head of a built host pretrainer that computes the loss under test."""
+    if head == 'HomologousContrastiveHead':
+        return model.contrastive_head
+    return model.head if type(model.head).__name__ == head else model.aux_heads[0]
+
+
+@pytest.mark.parametrize('head,loss,variant', LOSS_CELLS,
+                         ids=[f'{h}-{loss}{i}' for h, loss, i in LOSS_CELLS])
+def test_head_trains_one_step_with_every_loss_it_can_call_and_refuses_the_others(
+        files, head, loss, variant):
+    loss_cfg = LOSSES[loss][variant]
+    cfg = loss_hosts(files)[head](loss_cfg)
+    head_cls, loss_cls = parts_of_kind('head')[head], parts_of_kind('loss')[loss]
+    if head_cls.loss_compares != loss_cls.compares:
+        with pytest.raises(ConfigError, match=(
+                rf"{head}.loss.type='{loss}' is invalid: expected a {head_cls.loss_compares} "
+                rf"loss for {head}, .*; {loss} is a {loss_cls.compares} loss")):
+            MODELS.build(cfg)
+        return
+    model = MODELS.build(cfg)
+    model.init_weights()
+    part = trained_head(model, head)
+    assert type(part.loss_module) is loss_cls
+    named = {k: v for k, v in model.loss(torch.randn(4, 3, 32, 32), None).items()
+             if k.startswith('loss')}
+    value = named[part.loss_name]
+    assert torch.isfinite(value) and value > 0
+    value.backward()
+    assert any(p.grad is not None and p.grad.abs().sum() > 0
+               for p in model.backbone.parameters())

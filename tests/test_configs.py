@@ -154,7 +154,7 @@ def test_mixedae_full_scale_recipe():
     assert cfg.optim_wrapper.optimizer.lr == pytest.approx(7.5e-5 * 4096 / 256)
     assert cfg.model.mixer == dict(type='PatchMixer', mix_ratio=0.25, mode='compose')
     head = cfg.model.contrastive_head
-    assert (head.proj_dims, head.temperature, head.loss_weight) == (128, 0.25, 0.1)
+    assert (head.proj_dims, head.loss.temperature, head.loss_weight) == (128, 0.25, 0.1)
     warmup, cosine = cfg.param_scheduler
     assert (warmup.end, cosine.end) == (40, 300)
     model = MODELS.build(cfg.model)

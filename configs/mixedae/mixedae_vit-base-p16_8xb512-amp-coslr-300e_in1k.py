@@ -2,7 +2,7 @@
 # mode with batch 4096, AdamW betas (0.9, 0.95), weight decay 0.05, base lr 7.5e-5 x batch / 256,
 # 40 warm-up epochs then cosine, random resized crop + flip only, norm_pix, 300 epochs (800 and
 # 1600 in the sibling configs). Ablations of Tab. 3: k_ratio (3d), model.homologous_layers (3e),
-# model.contrastive_features='pre_norm' (3b), contrastive_head.positives='mean' (3c).
+# model.contrastive_features='pre_norm' (3b), contrastive_head.loss.positives='mean' (3c).
 _base_ = [
     '../_base_/models/mixedae_vit-base-p16.py',
     '../_base_/datasets/imagenet_bs512_mim.py',

@@ -411,7 +411,7 @@ FIELDS: Dict[str, Tuple[Callable[[RecipeFacts], Any], str]] = {
     'same-class ratio': (lambda f: f.cfg.train_dataloader.batch_sampler.same_class_ratio,
                          'SemanticPairBatchSampler r'),
     'K': (_homologous, 'HomologousAttention k_ratio'),
-    'temperature': (lambda f: f.model.contrastive_head.temperature, 'contrastive tau'),
+    'temperature': (lambda f: f.model.contrastive_head.loss_module.temperature, 'contrastive tau'),
     'proxies': (lambda f: f.backbone.num_proxy_tokens, '[PROXY] tokens'),
     'augmentations': (_augmentations, 'training transforms (loading/packing left out)'),
     'crop scale': (_crop_scale, 'RandomResizedCrop crop_ratio_range'),

@@ -1,2 +1,3 @@
 """Model parts, registered in ``mimtoolkit.registry.MODELS``."""
-from . import backbones, heads, layers, maskers, mixers, necks, pretrainers, targets  # noqa: F401
+from . import (backbones, heads, layers, losses, maskers, mixers, necks, pretrainers,  # noqa: F401
+               targets)

@@ -20,10 +20,13 @@ HYBRIDS = {
                       'vit-proxies', {'loss_rec', 'loss_mimic'}),
     'mae-proxies': ('configs/semanticmim/semanticmim-mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py',
                     'vit-proxies', {'loss_rec'}),
+    'mrmae-cosine': ('configs/compose/mrmae-cosine_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py',
+                     'vit', {'loss_rec', 'loss_mimic'}),
 }
-# every hybrid through UperNet; COCO once per backbone kind (MAE + proxies has MR-MAE + proxies')
-TRANSFERS = [(name, 'ade20k') for name in HYBRIDS] + [('mixedae-mimic', 'coco'),
-                                                      ('mrmae-proxies', 'coco')]
+# every hybrid but the loss swap through UperNet (its backbone is MR-MAE's ViT, transferred by
+# tests/e2e/test_mrmae_tools.py); COCO once per backbone kind (MAE + proxies has MR-MAE + proxies')
+TRANSFERS = [(name, 'ade20k') for name in HYBRIDS if name != 'mrmae-cosine'] + [
+    ('mixedae-mimic', 'coco'), ('mrmae-proxies', 'coco')]
 MIM_TINY = dict(embed_dims=192, num_layers=6, num_heads=3, feedforward_channels=768)
 SMALL = [*SMALL_PHOTO_RUN, 'custom_hooks=[]']
 
@@ -52,6 +55,9 @@ def test_hybrid_trains_every_objective_and_saves_no_teacher(runs, name):
     assert not any('teacher' in k for k in state)
     if name == 'mixedae-mimic':
         assert state['backbone.segment_embed'].shape[-1] == 192
+    elif name == 'mrmae-cosine':  # 0.5 x (1 - cos): the swapped loss, in [0, 1]
+        assert all(0 < r['loss_mimic'] <= 1 for r in records)
+        assert loss_went_down(records, 'loss_mimic', window=4)
     else:
         assert state['backbone.proxy_tokens'].shape == (1, 7, 192)
 

@@ -93,7 +93,8 @@ def reference_homologous_loss(z, slots, tau, positives):
 def test_contrastive_loss_matches_the_reference_and_prefers_equal_homologous_features(
         positives):
     head = MODELS.build(dict(type='HomologousContrastiveHead', in_channels=8, proj_dims=8,
-                             temperature=0.25, positives=positives, loss_weight=1.0))
+                             loss=dict(type='SupervisedContrastiveLoss', temperature=0.25,
+                                       positives=positives), loss_weight=1.0))
     head.projector.weight.data = torch.eye(8)
     head.projector.bias.data.zero_()
     slots = torch.tensor([[0, 0, 1, 1, 2, 2], [2, 1, 0, 0, 1, 2]])

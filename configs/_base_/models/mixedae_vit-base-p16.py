@@ -10,6 +10,7 @@ model = dict(
     masker=None,
     mixer=dict(type='PatchMixer', mix_ratio=0.25, mode='compose'),
     backbone=dict(num_segments=4),
-    contrastive_head=dict(type='HomologousContrastiveHead', in_channels=768, proj_dims=128,
-                          temperature=0.25, positives='separate', loss_weight=0.1),
+    contrastive_head=dict(
+        type='HomologousContrastiveHead', in_channels=768, proj_dims=128, loss_weight=0.1,
+        loss=dict(type='SupervisedContrastiveLoss', temperature=0.25, positives='separate')),
     contrastive_features='final')

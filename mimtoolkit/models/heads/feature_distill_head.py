@@ -8,6 +8,7 @@ from mmengine.model import BaseModule
 from mimtoolkit.registry import MODELS, register_part
 from mimtoolkit.structures import StudentView, TeacherFeatures
 from mimtoolkit.utils import require
+from ..losses import build_loss, check_loss_weight
 
 POSITIONS = ('visible', 'masked')
 #: ``'linear'``: always a Linear(student, teacher); ``'auto'``: a Linear only when the widths
@@ -17,14 +18,15 @@ PROJECTIONS = ('linear', 'auto', None)
 
 @register_part('head')
 class FeatureDistillHead(BaseModule):
-    """L2 between student tokens and a frozen teacher's tokens at chosen positions.
+    """A regression of a frozen teacher's tokens by the student's, at chosen positions.
 
     An auxiliary head (``aux_heads`` of any pretrainer, DESIGN.md §1b): it
     reads the pretrainer's :class:`StudentView` and returns a named loss.
 
     i-MAE's patch-wise distillation (Eq. 5): the teacher encodes the *clean*
     image with the student's mask, and the student's (disentangled) features
-    regress the teacher's, token by token, with weight c: h_1, h_2 are already
+    regress the teacher's, token by token (L2, ``FeatureRegressionLoss``'s
+    default), with weight c: h_1, h_2 are already
     the outputs of the disentangle layers F_1, F_2, so by default no
     projection is added at equal widths. A mimic head (:class:`MimicHead`)
     always maps the student tokens through a linear projection first.
@@ -47,10 +49,19 @@ class FeatureDistillHead(BaseModule):
             the visible patches) or ``'masked'`` (MAE: the decoder's last
             hidden states of the masked patches; MaskFeat/BEiT: the encoder's
             tokens there).
+        loss (dict): A regression loss (``loss_compares``), called without a
+            mask (every token of the view counts). Defaults to
+            ``FeatureRegressionLoss(criterion='l2')``: the squared error
+            averaged over the teacher's channels and the tokens.
         loss_weight (float): Weight c of the loss. Defaults to 1.0.
         loss_name (str): Key in the returned dict. Defaults to ``'loss_distill'``.
         init_cfg (dict, optional): Initialisation of the projection.
     """
+
+    #: The call this head makes to its loss (``LOSS_CALLS``).
+    loss_compares = 'regression'
+    #: Values a config may give each enumerated argument.
+    choices = dict(projection=PROJECTIONS, positions=POSITIONS)
 
     def __init__(self,
                  teacher: dict,
@@ -58,13 +69,12 @@ class FeatureDistillHead(BaseModule):
                  projection: Optional[str] = 'auto',
                  teacher_sees_mask: bool = True,
                  positions: str = 'visible',
+                 loss: dict = dict(type='FeatureRegressionLoss', criterion='l2'),
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_distill',
                  init_cfg: Optional[dict] = dict(type='Xavier', layer='Linear',
                                                  distribution='uniform')) -> None:
         super().__init__(init_cfg=init_cfg)
-        require(isinstance(loss_weight, (int, float)) and loss_weight >= 0, 'loss_weight',
-                loss_weight, 'a float >= 0')
         require(positions in POSITIONS, 'positions', positions, f'one of {POSITIONS}')
         self.teacher = MODELS.build(teacher)
         require(not teacher_sees_mask or positions == 'visible', 'teacher_sees_mask',
@@ -82,7 +92,8 @@ class FeatureDistillHead(BaseModule):
         self.proj = nn.Linear(self.in_channels, out) if linear else nn.Identity()
         self.teacher_sees_mask = teacher_sees_mask
         self.positions = positions
-        self.loss_weight = float(loss_weight)
+        self.loss_module = build_loss(loss, type(self).__name__, self.loss_compares)
+        self.loss_weight = check_loss_weight(loss_weight, type(self).__name__)
         self.loss_name = loss_name
 
     @property
@@ -116,21 +127,22 @@ class FeatureDistillHead(BaseModule):
 
     def aux_loss(self, view: StudentView,
                  features: Optional[TeacherFeatures] = None) -> Dict[str, torch.Tensor]:
-        """Weighted mean squared error over the view's tokens and channels, in fp32.
+        """The weighted loss over the view's tokens, in fp32.
 
         Args:
             view (StudentView): (B', N, C) student tokens and their clean images.
             features (TeacherFeatures, optional): Precomputed teacher features.
 
         Returns:
-            dict[str, Tensor]: ``{loss_name: c · MSE(proj(tokens), teacher)}``.
+            dict[str, Tensor]: ``{loss_name: c · loss(proj(tokens), teacher)}``.
         """
-        return {self.loss_name: self.loss_weight * self.group_mse(view, features)[0]}
+        return {self.loss_name: self.loss_weight * self.group_losses(view, features)[0]}
 
-    def group_mse(self, view: StudentView, features: Optional[TeacherFeatures] = None,
-                  num_groups: int = 1) -> torch.Tensor:
-        """(num_groups,) unweighted fp32 MSE of each of ``num_groups`` equal, consecutive
+    def group_losses(self, view: StudentView, features: Optional[TeacherFeatures] = None,
+                     num_groups: int = 1) -> torch.Tensor:
+        """(num_groups,) unweighted fp32 loss of each of ``num_groups`` equal, consecutive
         groups of the view's rows (i-MAE's branches: h_1 of every image, then h_2)."""
-        target = self.targets(view, features).float()
-        error = (self.proj(view.tokens).float() - target).square()
-        return error.reshape(num_groups, -1).mean(dim=1)
+        target = self.targets(view, features)
+        pred = self.proj(view.tokens)
+        return torch.stack([self.loss_module(p.float(), t.float()) for p, t in zip(
+            pred.chunk(num_groups), target.chunk(num_groups))])

@@ -5,7 +5,8 @@ import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
 
-from mimtoolkit.registry import MODELS, register_part
+from mimtoolkit.registry import register_part
+from ..losses import build_loss, check_loss_weight
 
 
 @register_part('head')
@@ -15,28 +16,35 @@ class FeaturePredictionHead(BaseModule):
     Args:
         in_channels (int): Encoder width C.
         out_channels (int): Target feature size D per patch.
-        loss (dict): Loss config. Defaults to L2 ``PixelReconstructionLoss``.
+        loss (dict): A regression loss (``loss_compares``). Defaults to L2
+            ``PixelReconstructionLoss`` (MaskFeat's L2 on the masked patches).
         loss_name (str): Key of the loss in the returned dict. Defaults to ``'loss_feat'``.
+        loss_weight (float): Weight of the loss. Defaults to 1.0.
         init_cfg (dict, optional): Initialisation. Defaults to trunc-normal 0.02.
     """
+
+    #: The call this head makes to its loss (``LOSS_CALLS``).
+    loss_compares = 'regression'
 
     def __init__(self,
                  in_channels: int,
                  out_channels: int,
                  loss: dict = dict(type='PixelReconstructionLoss', criterion='L2'),
                  loss_name: str = 'loss_feat',
+                 loss_weight: float = 1.0,
                  init_cfg: dict = dict(type='TruncNormal', layer='Linear', std=0.02, bias=0)
                  ) -> None:
         super().__init__(init_cfg=init_cfg)
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.predictor = nn.Linear(in_channels, out_channels)
-        self.loss_module = MODELS.build(loss)
+        self.loss_module = build_loss(loss, type(self).__name__, self.loss_compares)
         self.loss_name = loss_name
+        self.loss_weight = check_loss_weight(loss_weight, type(self).__name__)
 
     def loss(self, tokens: torch.Tensor, target: torch.Tensor,
              mask: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """Loss between predicted and target features on masked patches, in fp32.
+        """Weighted loss between predicted and target features on masked patches, in fp32.
 
         Args:
             tokens (Tensor): (B, L, C) encoder patch tokens (all positions).
@@ -47,4 +55,5 @@ class FeaturePredictionHead(BaseModule):
             dict[str, Tensor]: ``{loss_name: scalar}``.
         """
         pred = self.predictor(tokens)
-        return {self.loss_name: self.loss_module(pred.float(), target.float(), mask)}
+        return {self.loss_name: self.loss_weight * self.loss_module(pred.float(), target.float(),
+                                                                    mask)}

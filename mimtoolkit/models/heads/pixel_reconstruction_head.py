@@ -5,25 +5,31 @@ import torch
 from mmpretrain.models.heads import MAEPretrainHead
 
 from mimtoolkit.registry import register_part
-from mimtoolkit.utils import require
+from ..losses import build_loss, check_loss_weight
 
 
 @register_part('head')
 class PixelReconstructionHead(MAEPretrainHead):
     """Pixel targets on masked patches, optionally normalised per patch (``norm_pix``).
 
-    mmpretrain's ``MAEPretrainHead`` plus a named loss and :meth:`to_pixels`,
-    which undoes ``norm_pix`` with each target patch's own mean and variance,
-    so reconstructions can be shown as images.
+    mmpretrain's ``MAEPretrainHead`` plus a named, weighted loss computed
+    through a registered regression loss, and :meth:`to_pixels`, which undoes
+    ``norm_pix`` with each target patch's own mean and variance, so
+    reconstructions can be shown as images.
 
     Args:
-        loss (dict): Loss config. Defaults to L2 ``PixelReconstructionLoss``.
+        loss (dict): A regression loss (``loss_compares``). Defaults to L2
+            ``PixelReconstructionLoss`` (MAE's: mean over each masked patch's
+            p²·C values, then over the masked patches).
         norm_pix (bool): Normalise each target patch. Defaults to False.
         patch_size (int): Patch size. Defaults to 16.
         in_channels (int): Image channels. Defaults to 3.
         loss_name (str): Key of the loss in the returned dict. Defaults to ``'loss_rec'``.
         loss_weight (float): Weight of the loss (MR-MAE: 0.5). Defaults to 1.0.
     """
+
+    #: The call this head makes to its loss (``LOSS_CALLS``).
+    loss_compares = 'regression'
 
     def __init__(self,
                  loss: dict = dict(type='PixelReconstructionLoss', criterion='L2'),
@@ -32,12 +38,12 @@ class PixelReconstructionHead(MAEPretrainHead):
                  in_channels: int = 3,
                  loss_name: str = 'loss_rec',
                  loss_weight: float = 1.0) -> None:
-        super().__init__(loss=loss, norm_pix=norm_pix, patch_size=patch_size,
-                         in_channels=in_channels)
-        require(isinstance(loss_weight, (int, float)) and loss_weight >= 0, 'head.loss_weight',
-                loss_weight, 'a float >= 0')
+        loss_module = build_loss(loss, type(self).__name__, self.loss_compares)
+        # MAEPretrainHead builds its loss from a config: hand it the checked one
+        super().__init__(loss=dict(type=lambda: loss_module), norm_pix=norm_pix,
+                         patch_size=patch_size, in_channels=in_channels)
         self.loss_name = loss_name
-        self.loss_weight = float(loss_weight)
+        self.loss_weight = check_loss_weight(loss_weight, type(self).__name__)
 
     def loss(self, pred: torch.Tensor, target: torch.Tensor,
              mask: torch.Tensor) -> Dict[str, torch.Tensor]:

@@ -3,35 +3,46 @@ from typing import Dict
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmengine.model import BaseModule
 
 from mimtoolkit.registry import register_part
+from ..losses import build_loss, check_loss_weight
 
 
 @register_part('head')
 class TokenClassificationHead(BaseModule):
-    """Predicts the tokenizer's id of every masked patch; cross-entropy on masked patches.
+    """Predicts the tokenizer's id of every masked patch; a classification loss on them.
 
     Args:
         in_channels (int): Encoder width C.
         num_tokens (int): Vocabulary size V of the tokenizer.
+        loss (dict): A classification loss (``loss_compares``). Defaults to
+            ``TokenCrossEntropyLoss`` (BEiT's cross-entropy, mean over the
+            masked patches).
         loss_name (str): Key of the loss. Defaults to ``'loss_token'``.
+        loss_weight (float): Weight of the loss. Defaults to 1.0.
         init_cfg (dict, optional): Defaults to trunc-normal 0.02.
     """
 
-    def __init__(self, in_channels: int, num_tokens: int, loss_name: str = 'loss_token',
+    #: The call this head makes to its loss (``LOSS_CALLS``).
+    loss_compares = 'classification'
+
+    def __init__(self, in_channels: int, num_tokens: int,
+                 loss: dict = dict(type='TokenCrossEntropyLoss'),
+                 loss_name: str = 'loss_token', loss_weight: float = 1.0,
                  init_cfg: dict = dict(type='TruncNormal', layer='Linear', std=0.02, bias=0)
                  ) -> None:
         super().__init__(init_cfg=init_cfg)
         self.in_channels = in_channels
         self.num_tokens = num_tokens
         self.classifier = nn.Linear(in_channels, num_tokens)
+        self.loss_module = build_loss(loss, type(self).__name__, self.loss_compares)
         self.loss_name = loss_name
+        self.loss_weight = check_loss_weight(loss_weight, type(self).__name__)
 
     def loss(self, tokens: torch.Tensor, target: torch.Tensor,
              mask: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """Mean cross-entropy over the masked patches, in fp32.
+        """Weighted classification loss over the masked patches, in fp32.
 
         Args:
             tokens (Tensor): (B, L, C) encoder patch tokens (all positions).
@@ -42,5 +53,6 @@ class TokenClassificationHead(BaseModule):
             dict[str, Tensor]: ``{loss_name: scalar}``.
         """
         masked = mask.bool()
-        logits = self.classifier(tokens[masked])
-        return {self.loss_name: F.cross_entropy(logits.float(), target[masked])}
+        logits = self.classifier(tokens[masked])  # (M, V)
+        return {self.loss_name: self.loss_weight * self.loss_module(logits.float(),
+                                                                    target[masked])}

@@ -48,7 +48,8 @@ class IMAE(MAE):
 
     Losses: ``loss_rec_sub``, ``loss_rec_dom`` (one per branch), ``loss_distill``
     (c times the SUM of the two branches' MSEs, Eq. 5 and Algorithm 1; each
-    branch's MSE is logged as ``distill_sub`` / ``distill_dom``).
+    branch's MSE is logged as ``distill_sub`` / ``distill_dom``; the head's
+    ``loss`` swaps the MSE for another regression loss).
 
     Args:
         backbone (dict): ``MIMViT`` (``use_mask_token=False``).
@@ -167,19 +168,20 @@ class IMAE(MAE):
         return losses
 
     def distill_losses(self, view: StudentView) -> Dict[str, torch.Tensor]:
-        """Eq. 5's distillation: the SUM of the branches' patch-wise L2 terms, weight c.
+        """Eq. 5's distillation: the SUM of the branches' patch-wise L2 terms, weight c
+        (L2 is the head's default loss; another regression loss replaces it in each term).
 
         Args:
             view (StudentView): Every branch's visible-patch features, branch
                 after branch (B rows each), with their clean images and mask.
 
         Returns:
-            dict[str, Tensor]: ``loss_distill`` = c · Σ_branch MSE (optimised)
+            dict[str, Tensor]: ``loss_distill`` = c · Σ_branch loss (optimised)
             and, per branch, ``distill_<sub|dom>`` = that branch's unweighted
-            MSE (logged only: the name has no "loss"), with two branches.
+            loss (logged only: the name has no "loss"), with two branches.
         """
         head = self.distill_head
-        per_branch = head.group_mse(view, num_groups=len(self.branches))
+        per_branch = head.group_losses(view, num_groups=len(self.branches))
         losses = {head.loss_name: head.loss_weight * per_branch.sum()}
         if len(self.branches) > 1:
             for name, value in zip(self.branches, per_branch.detach()):

@@ -1,0 +1,21 @@
+"""Cross-entropy of each masked token's class (BEiT's visual tokens)."""
+from mmpretrain.models.losses import CrossEntropyLoss
+
+from mimtoolkit.registry import register_part
+
+
+@register_part('loss')
+class TokenCrossEntropyLoss(CrossEntropyLoss):
+    """Softmax cross-entropy of each token's class id, averaged over the tokens.
+
+    mmpretrain's ``CrossEntropyLoss`` (softmax, mean reduction, no class
+    weights), called with the head's logits of the masked tokens (M, V) and
+    their target ids (M,) (BEiT, Bao et al. 2022, Eq. 1).
+    """
+
+    compares = 'classification'
+    choices = {}
+    source = "mmpretrain's CrossEntropyLoss (BEiT, Bao et al. 2022, Eq. 1)"
+
+    def __init__(self) -> None:
+        super().__init__(use_sigmoid=False, use_soft=False, reduction='mean', loss_weight=1.0)

@@ -1,0 +1,121 @@
+"""The ``loss`` kind: every shipped config's losses are unchanged, each loss's reduction, and
+build-time refusals."""
+import json
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from mimtoolkit.models.losses import LOSS_CALLS, build_loss, losses_that_answer
+from mimtoolkit.registry import MODELS, parts_of_kind
+from mimtoolkit.utils import ConfigError
+from ..config_losses import REFERENCE, losses_on_fixed_batch, pretraining_configs
+
+with open(REFERENCE) as f:
+    BEFORE = json.load(f)
+
+
+#: Configs added with the loss kind (no "before" to compare with): they swap a loss.
+LOSS_SWAPS = ['configs/compose/mrmae-cosine_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py']
+
+
+def test_the_reference_covers_every_shipped_pretraining_config():
+    assert sorted([*BEFORE, *LOSS_SWAPS]) == pretraining_configs()
+
+
+@pytest.fixture(scope='module')
+def stand_ins(tmp_path_factory):
+    return str(tmp_path_factory.mktemp('stand_ins')), {}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('path', sorted(BEFORE))
+def test_shipped_config_losses_equal_the_code_before_the_loss_kind(path, stand_ins):
+    after = losses_on_fixed_batch(path, *stand_ins)
+    assert sorted(after) == sorted(BEFORE[path])
+    for name, value in after.items():
+        assert value == pytest.approx(BEFORE[path][name], rel=1e-5, abs=1e-6), name
+
+
+def test_every_loss_declares_a_known_call_and_its_source():
+    losses = parts_of_kind('loss')
+    assert sorted(losses) == ['FeatureRegressionLoss', 'PixelReconstructionLoss',
+                              'SupervisedContrastiveLoss', 'TokenCrossEntropyLoss']
+    for cls in losses.values():
+        assert cls.compares in LOSS_CALLS and cls.source
+
+
+def test_feature_regression_reductions():
+    pred, target = torch.randn(2, 5, 8), torch.randn(2, 5, 8)
+    mask = torch.tensor([[1, 0, 1, 0, 0], [0, 0, 0, 1, 1]])
+    l2 = MODELS.build(dict(type='FeatureRegressionLoss'))
+    assert l2(pred, target) == pytest.approx(F.mse_loss(pred, target).item(), rel=1e-6)
+    masked = (pred - target).square().mean(-1)[mask.bool()].mean()
+    assert l2(pred, target, mask) == pytest.approx(masked.item(), rel=1e-6)
+    smooth = MODELS.build(dict(type='FeatureRegressionLoss', criterion='smooth_l1', beta=0.5))
+    assert smooth(pred, target) == pytest.approx(
+        F.smooth_l1_loss(pred, target, beta=0.5).item(), rel=1e-6)
+    cosine = MODELS.build(dict(type='FeatureRegressionLoss', criterion='cosine'))
+    cos = F.cosine_similarity(pred, target, dim=-1)
+    assert cosine(pred, target) == pytest.approx((1 - cos).mean().item(), rel=1e-6)
+    assert cosine(3 * target, target) == pytest.approx(0, abs=1e-6)  # blind to scale
+    normed = MODELS.build(dict(type='FeatureRegressionLoss', target_norm='layer_norm'))
+    shifted = 5 + 2 * target  # per-token affine changes of the target do not matter
+    assert normed(pred, shifted) == pytest.approx(normed(pred, target).item(), rel=1e-4)
+    ln = (target - target.mean(-1, keepdim=True)) / target.var(-1, unbiased=False,
+                                                               keepdim=True).add(1e-5).sqrt()
+    assert normed(pred, target) == pytest.approx(F.mse_loss(pred, ln).item(), rel=1e-5)
+
+
+def test_pixel_loss_is_mmpretrains_masked_mean():
+    from mmpretrain.models.losses import PixelReconstructionLoss
+    pred, target = torch.randn(2, 4, 12), torch.randn(2, 4, 12)
+    mask = torch.tensor([[1., 1, 0, 0], [0, 1, 0, 0]])
+    for criterion in ('L1', 'L2'):
+        ours = MODELS.build(dict(type='PixelReconstructionLoss', criterion=criterion))
+        theirs = PixelReconstructionLoss(criterion)
+        assert torch.equal(ours(pred, target, mask), theirs(pred, target, mask))
+
+
+def test_token_cross_entropy_is_the_mean_over_tokens():
+    logits, target = torch.randn(7, 11), torch.randint(0, 11, (7, ))
+    loss = MODELS.build(dict(type='TokenCrossEntropyLoss'))
+    assert loss(logits, target) == pytest.approx(F.cross_entropy(logits, target).item(),
+                                                 rel=1e-6)
+
+
+@pytest.mark.parametrize('head,cfg,message', [
+    ('FeatureDistillHead', dict(type='FeatureRegressionLoss', criterion='l3'),
+     r"FeatureDistillHead.loss.criterion='l3' is invalid: expected one of \('l2', "
+     r"'smooth_l1', 'cosine'\)"),
+    ('MimicHead', dict(type='FeatureRegressionLoss', target_norm='batch_norm'),
+     r"MimicHead.loss.target_norm='batch_norm' is invalid: expected one of \(None, "),
+    ('MimicHead', dict(type='FeatureRegressionLoss', critrion='l2'),
+     r"MimicHead.loss.critrion='l2' is invalid: expected an argument of "
+     r"FeatureRegressionLoss: one of \['criterion', 'target_norm', 'beta'\]"),
+    ('PixelReconstructionHead', dict(type='PixelReconstructionLoss', criterion='L3'),
+     r"PixelReconstructionHead.loss.criterion='L3' is invalid: expected one of"),
+    ('HomologousContrastiveHead', dict(type='SupervisedContrastiveLoss', positives='all'),
+     r"HomologousContrastiveHead.loss.positives='all' is invalid"),
+    ('TokenClassificationHead', dict(type='FeatureRegressionLoss'),
+     r"TokenClassificationHead.loss.type='FeatureRegressionLoss' is invalid: expected a "
+     r"classification loss for TokenClassificationHead, one of \['TokenCrossEntropyLoss'\]; "
+     r"FeatureRegressionLoss is a regression loss"),
+    ('PixelReconstructionHead', dict(type='CrossEntropyLoss'),
+     r"PixelReconstructionHead.loss.type='CrossEntropyLoss' is invalid: expected a "
+     r"regression loss for PixelReconstructionHead, one of \['FeatureRegressionLoss', "
+     r"'PixelReconstructionLoss'\]$"),
+    ('PixelReconstructionHead', dict(type='NoSuchLoss'),
+     r"PixelReconstructionHead.loss.type='NoSuchLoss' is invalid"),
+    ('PixelReconstructionHead', 'L2', r"PixelReconstructionHead.loss='L2' is invalid"),
+])
+def test_bad_loss_configs_are_build_time_errors_naming_the_key(head, cfg, message):
+    call = parts_of_kind('head')[head].loss_compares
+    with pytest.raises(ConfigError, match=message):
+        build_loss(cfg, head, call)
+
+
+def test_calls_are_answered_by_the_losses_that_declare_them():
+    assert sorted(losses_that_answer('regression')) == ['FeatureRegressionLoss',
+                                                        'PixelReconstructionLoss']
+    assert sorted(losses_that_answer('contrastive')) == ['SupervisedContrastiveLoss']
