@@ -8,9 +8,10 @@ import pytest
 import torch
 
 import mimtoolkit  # noqa: F401  (registers every part)
+from mimtoolkit.parts.tiny_examples import (  # noqa: F401  (the tests' tiny models)
+    TINY_ARCH, tiny_imae_cfg, tiny_mae_cfg, tiny_maskfeat_cfg, tiny_mixedae_cfg)
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-TINY_ARCH = dict(embed_dims=32, num_layers=2, num_heads=2, feedforward_channels=64)
 
 
 @pytest.fixture(autouse=True)
@@ -20,33 +21,6 @@ def _seed_and_scope():
     init_default_scope('mimtoolkit')  # as the Runner does for our configs
     yield
     DefaultScope._instance_dict.clear()
-
-
-def tiny_mae_cfg(img=32, patch=8, mask_ratio=0.75, norm_pix=True):
-    """A 2-layer MAE on img x img inputs."""
-    n = (img // patch)**2
-    return dict(
-        type='MAE',
-        data_preprocessor=dict(type='SelfSupDataPreprocessor', mean=[127.5] * 3,
-                               std=[64.0] * 3, to_rgb=True),
-        backbone=dict(type='MIMViT', arch=TINY_ARCH, img_size=img, patch_size=patch),
-        masker=dict(type='RandomMasker', mask_ratio=mask_ratio),
-        neck=dict(type='MAEPretrainDecoder', num_patches=n, patch_size=patch, in_chans=3,
-                  embed_dim=32, decoder_embed_dim=16, decoder_depth=1, decoder_num_heads=2),
-        head=dict(type='PixelReconstructionHead', norm_pix=norm_pix, patch_size=patch))
-
-
-def tiny_maskfeat_cfg(img=32, patch=8, pool=4):
-    """A 2-layer MaskFeat on img x img inputs."""
-    return dict(
-        type='MaskFeat',
-        backbone=dict(type='MIMViT', arch=TINY_ARCH, img_size=img, patch_size=patch,
-                      use_mask_token=True, sincos_pos_embed=False),
-        masker=dict(type='BlockwiseMasker', mask_ratio=0.4, min_num_patches=2),
-        target_generator=dict(type='PatchHOGGenerator', patch_size=patch, pool=pool,
-                              gaussian_window=16),
-        head=dict(type='FeaturePredictionHead', in_channels=32,
-                  out_channels=27 * (patch // pool)**2, loss_name='loss_hog'))
 
 
 def with_value(cfg: dict, path, value) -> dict:
@@ -81,18 +55,6 @@ def run_tool(args, timeout=900, env_extra=None, check=True):
     return proc
 
 
-def tiny_imae_cfg(teacher_checkpoint=None, branches=('subordinate', 'dominant'), **mae_kwargs):
-    """A 2-layer i-MAE; with a teacher checkpoint, it distils from that encoder."""
-    cfg = dict(tiny_mae_cfg(**mae_kwargs), type='IMAE', branches=branches,
-               mixer=dict(type='PixelMixer'))
-    if teacher_checkpoint is not None:
-        cfg['distill_head'] = dict(
-            type='FeatureDistillHead', loss_weight=0.5,
-            teacher=dict(type='FrozenViTTeacher', encoder=dict(cfg['backbone']),
-                         checkpoint=teacher_checkpoint))
-    return cfg
-
-
 @pytest.fixture
 def mae_checkpoint(tmp_path):
     """An mmengine-style checkpoint of a tiny MAE (``state_dict`` with ``backbone.*`` keys)."""
@@ -115,14 +77,3 @@ def semanticmim_checkpoint(tmp_path):
     path = str(tmp_path / 'semanticmim.pth')
     torch.save({'meta': {}, 'state_dict': model.state_dict()}, path)
     return path, model
-
-
-def tiny_mixedae_cfg(mode='compose', segments=True, contrastive=True):
-    """A 2-layer MixedAE on 32x32 inputs, patch 8 (16 patches), r = 0.25."""
-    cfg = dict(tiny_mae_cfg(), type='MixedAE',
-               mixer=dict(type='PatchMixer', mix_ratio=0.25, mode=mode))
-    cfg.pop('masker')
-    cfg['backbone'] = dict(cfg['backbone'], num_segments=4 if segments else 0)
-    cfg['contrastive_head'] = dict(type='HomologousContrastiveHead', in_channels=32,
-                                   proj_dims=16) if contrastive else None
-    return cfg

@@ -14,6 +14,7 @@ The learning rate is the optimizer's as built; where the config has
 base'`` is that base, so both ways of running keep the paper's rate.
 """
 import copy
+import inspect
 import os.path as osp
 import re
 from functools import cached_property
@@ -332,6 +333,18 @@ def _loss_weights(f: RecipeFacts) -> Dict[str, float]:
     return {k: float(h.loss_weight) for k, h in f.heads().items() if hasattr(h, 'loss_weight')}
 
 
+def _losses(f: RecipeFacts) -> Dict[str, str]:
+    return {k: describe_loss(h.loss_module) for k, h in f.heads().items()
+            if hasattr(h, 'loss_module')}
+
+
+def describe_loss(loss: nn.Module) -> str:
+    """A loss part as ``Name(arg=value, ...)``, its constructor arguments read back from it."""
+    args = [f'{name}={getattr(loss, name)!r}' for name in inspect.signature(type(loss)).parameters
+            if hasattr(loss, name)]
+    return f'{type(loss).__name__}({", ".join(args)})'
+
+
 def _homologous(f: RecipeFacts):
     ratios = sorted({m.k_ratio for m in f.backbone.modules() if hasattr(m, 'k_ratio')})
     return ratios[0] if len(ratios) == 1 else (tuple(ratios) or None)
@@ -391,6 +404,7 @@ FIELDS: Dict[str, Tuple[Callable[[RecipeFacts], Any], str]] = {
     'focus ratio': (lambda f: f.model.masker.focus_ratio, 'FocusedMasker.focus_ratio'),
     'decoder': (_decoder, '(decoder blocks, width)'),
     'loss weights': (_loss_weights, 'loss_weight of every head'),
+    'losses': (_losses, 'the loss part of every head, with its arguments'),
     'norm_pix': (lambda f: bool(f.model.head.norm_pix), 'pixel head normalises targets'),
     'teachers': (_teachers, 'frozen teacher classes'),
     'fusion layers': (lambda f: list(f.backbone.fusion_layers) or None, 'backbone.fusion_layers'),

@@ -16,7 +16,8 @@ with open(REFERENCE) as f:
 
 
 #: Configs added with the loss kind (no "before" to compare with): they swap a loss.
-LOSS_SWAPS = ['configs/compose/mrmae-cosine_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py']
+LOSS_SWAPS = ['configs/compose/mrmae-cosine_vit-base-p16_8xb128-amp-coslr-400e_in1k.py',
+              'configs/compose/mrmae-cosine_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py']
 
 
 def test_the_reference_covers_every_shipped_pretraining_config():

@@ -64,6 +64,9 @@ class ConvViT(MIMViT):
         **kwargs: Other :class:`MIMViT` arguments.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = "ConvMAE (Gao et al. 2022) §3.1, as MR-MAE's encoder"
+
     #: Convolutions see neighbouring patches, so a patch-mixed input leaks across sources.
     convolves_across_patches = True
 

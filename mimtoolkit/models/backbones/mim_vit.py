@@ -97,6 +97,12 @@ class MIMViT(VisionTransformer):
             ``patch_cfg``, ``layer_cfgs``, ``pre_norm``, ``frozen_stages``).
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = ("ViT (Dosovitskiy et al. 2021) with MAE's masking; SemanticMIM proxies (§3), "
+              'MixedAE segment embeddings, ConvMAE fusion')
+    #: Values a config may give each enumerated argument (what the checks allow).
+    choices = dict(proxy_readout=PROXY_READOUTS)
+
     #: Whether an output token depends on other patches' pixels before attention (ConvViT).
     convolves_across_patches = False
     #: {key: what it was} of checkpoints written before a layout change (see :meth:`check_layout`).

@@ -58,6 +58,9 @@ class FeatureDistillHead(BaseModule):
         init_cfg (dict, optional): Initialisation of the projection.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'i-MAE (Zhang & Shen) Eq. 5, patch-wise distillation'
+
     #: The call this head makes to its loss (``LOSS_CALLS``).
     loss_compares = 'regression'
     #: Values a config may give each enumerated argument.

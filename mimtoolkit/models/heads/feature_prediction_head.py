@@ -23,6 +23,9 @@ class FeaturePredictionHead(BaseModule):
         init_cfg (dict, optional): Initialisation. Defaults to trunc-normal 0.02.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'MaskFeat (Wei et al. 2022) §3, linear HOG predictor'
+
     #: The call this head makes to its loss (``LOSS_CALLS``).
     loss_compares = 'regression'
 

@@ -33,6 +33,9 @@ class HomologousContrastiveHead(BaseModule):
         init_cfg (dict, optional): Projector init. Defaults to Xavier-uniform.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'MixedAE (Chen et al. 2023) §3.3, Eq. 7'
+
     #: The call this head makes to its loss (``LOSS_CALLS``).
     loss_compares = 'contrastive'
 

@@ -3,7 +3,7 @@ from typing import Optional
 
 from mimtoolkit.registry import register_part
 from mimtoolkit.utils import require
-from .feature_distill_head import FeatureDistillHead
+from .feature_distill_head import POSITIONS, FeatureDistillHead
 
 
 @register_part('head')
@@ -29,6 +29,11 @@ class MimicHead(FeatureDistillHead):
         loss_name (str): Defaults to ``'loss_mimic'``.
         **kwargs: See :class:`FeatureDistillHead`.
     """
+
+    #: Where it comes from: the paper and section it implements.
+    source = 'MR-MAE (Gao et al. 2023) Eq. 2'
+    #: Values a config may give each enumerated argument (what the checks allow).
+    choices = dict(projection=('linear', None), positions=POSITIONS)
 
     def __init__(self, teacher: dict, in_channels: Optional[int] = None,
                  projection: Optional[str] = 'linear', positions: str = 'visible',

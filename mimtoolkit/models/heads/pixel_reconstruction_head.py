@@ -28,6 +28,9 @@ class PixelReconstructionHead(MAEPretrainHead):
         loss_weight (float): Weight of the loss (MR-MAE: 0.5). Defaults to 1.0.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'MAE (He et al. 2022) §3, pixel targets with norm_pix'
+
     #: The call this head makes to its loss (``LOSS_CALLS``).
     loss_compares = 'regression'
 

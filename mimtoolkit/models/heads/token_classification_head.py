@@ -24,6 +24,9 @@ class TokenClassificationHead(BaseModule):
         init_cfg (dict, optional): Defaults to trunc-normal 0.02.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'BEiT (Bao et al. 2022) §2.3'
+
     #: The call this head makes to its loss (``LOSS_CALLS``).
     loss_compares = 'classification'
 

@@ -14,3 +14,6 @@ class DenseAttention(MultiheadAttention):
 
     Input and output: (B, N, C) tokens.
     """
+
+    #: Where it comes from: the paper and section it implements.
+    source = "ViT's multi-head self-attention (fused SDPA)"

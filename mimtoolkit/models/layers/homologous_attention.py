@@ -32,6 +32,9 @@ class HomologousAttention(DenseAttention):
         **kwargs: :class:`DenseAttention` arguments (``embed_dims``, ``num_heads``...).
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'MixedAE (Chen et al. 2023) §3.2, homologous attention (TopK)'
+
     def __init__(self, k_ratio: float = 0.25, **kwargs) -> None:
         require(isinstance(k_ratio, (int, float)) and 0 < k_ratio <= 1,
                 'backbone.attn_cfgs.k_ratio', k_ratio, 'a float in (0, 1] (K / N)')

@@ -60,6 +60,9 @@ class ProxyBlock(TransformerEncoderLayer):
             path, ``qkv_bias``, ``layer_scale_init_value``, ``norm_cfg``).
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'SemanticMIM §3: [IMG]+[PROXY] self-attention, [MASK] cross-attention'
+
     def __init__(self, embed_dims: int, num_heads: int, feedforward_channels: int,
                  drop_rate: float = 0., attn_drop_rate: float = 0., drop_path_rate: float = 0.,
                  qkv_bias: bool = True, layer_scale_init_value: float = 0., **kwargs) -> None:

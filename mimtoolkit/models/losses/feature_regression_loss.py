@@ -33,11 +33,13 @@ class FeatureRegressionLoss(nn.Module):
         beta (float): The smooth-L1 threshold (> 0). Defaults to 1.0.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = ('l2: i-MAE Eq. 5, MR-MAE Eq. 2; smooth_l1, cosine and layer_norm targets: '
+              'feature-distillation MIM (EVA, MILAN, MaskDistill)')
+
     compares = 'regression'
     #: Values a config may give each enumerated argument.
     choices = dict(criterion=CRITERIA, target_norm=TARGET_NORMS)
-    source = 'mimtoolkit (l2: i-MAE Eq. 5, MR-MAE Eq. 2; smooth_l1, cosine, layer_norm: ' \
-             'feature-distillation MIM)'
 
     def __init__(self, criterion: str = 'l2', target_norm: Optional[str] = None,
                  beta: float = 1.0) -> None:

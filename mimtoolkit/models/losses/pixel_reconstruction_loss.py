@@ -24,13 +24,16 @@ class PixelReconstructionLoss(MMPretrainPixelLoss):
         channel (int, optional): A further divisor. Defaults to None (1).
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'MAE (He et al. 2022) §3'
+
     compares = 'regression'
     #: Values a config may give each enumerated argument.
     choices = dict(criterion=CRITERIA)
-    source = "mmpretrain's PixelReconstructionLoss (MAE, He et al. 2022, §3)"
 
     def __init__(self, criterion: str = 'L2', channel: Optional[int] = None) -> None:
         require(criterion in CRITERIA, 'loss.criterion', criterion, f'one of {CRITERIA}')
         require(channel is None or (isinstance(channel, int) and channel > 0), 'loss.channel',
                 channel, 'None or an int > 0')
         super().__init__(criterion=criterion, channel=channel)
+        self.criterion = criterion

@@ -30,10 +30,12 @@ class SupervisedContrastiveLoss(nn.Module):
         positives (str): One of :data:`POSITIVES`. Defaults to ``'separate'``.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'MixedAE (Chen et al. 2023) Eq. 7; one mean positive: Tab. 3c'
+
     compares = 'contrastive'
     #: Values a config may give each enumerated argument.
     choices = dict(positives=POSITIVES)
-    source = 'MixedAE (Chen et al. 2023) Eq. 7; positives as one mean: Tab. 3c'
 
     def __init__(self, temperature: float = 0.25, positives: str = 'separate') -> None:
         super().__init__()

@@ -13,9 +13,11 @@ class TokenCrossEntropyLoss(CrossEntropyLoss):
     their target ids (M,) (BEiT, Bao et al. 2022, Eq. 1).
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'BEiT (Bao et al. 2022) Eq. 1'
+
     compares = 'classification'
     choices = {}
-    source = "mmpretrain's CrossEntropyLoss (BEiT, Bao et al. 2022, Eq. 1)"
 
     def __init__(self) -> None:
         super().__init__(use_sigmoid=False, use_soft=False, reduction='mean', loss_weight=1.0)

@@ -25,6 +25,9 @@ class BlockwiseMasker(BaseMasker):
         min_aspect (float): Smallest block aspect ratio. Defaults to 0.3.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'BEiT (Bao et al. 2022) Algorithm 1 (blockwise masking)'
+
     def __init__(self,
                  mask_ratio: float = 0.4,
                  min_num_patches: int = 4,

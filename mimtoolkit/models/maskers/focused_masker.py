@@ -31,6 +31,11 @@ class FocusedMasker(BaseMasker):
         mode (str): ``'topk'`` or ``'sample'``. Defaults to ``'topk'``.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'MR-MAE (Gao et al. 2023) §3.3, focused mimicking'
+    #: Values a config may give each enumerated argument (what the checks allow).
+    choices = dict(mode=MODES)
+
     needs_saliency = True
 
     def __init__(self, mask_ratio: float = 0.75, focus_ratio: float = 0.5,

@@ -18,6 +18,9 @@ class RandomMasker(BaseMasker):
         mask_ratio (float): Fraction of patches masked, in (0, 1). Defaults to 0.75.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'MAE (He et al. 2022) §3, random masking'
+
     def __init__(self, mask_ratio: float = 0.75) -> None:
         super().__init__(mask_ratio)
 

@@ -37,6 +37,11 @@ class PatchMixer(nn.Module):
         mode (str): ``'compose'`` or ``'full'``. Defaults to ``'compose'``.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'MixedAE (Chen et al. 2023) Eq. 1-2'
+    #: Values a config may give each enumerated argument (what the checks allow).
+    choices = dict(mode=MODES)
+
     def __init__(self, mix_ratio: float = 0.25, mode: str = 'compose') -> None:
         super().__init__()
         valid = isinstance(mix_ratio, (int, float)) and 0 < mix_ratio <= 0.5

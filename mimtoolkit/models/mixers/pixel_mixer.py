@@ -41,6 +41,11 @@ class PixelMixer(nn.Module):
             ``'permutation'``.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'i-MAE (Zhang & Shen) §3.1: alpha ~ Beta, semantics-enhanced partners'
+    #: Values a config may give each enumerated argument (what the checks allow).
+    choices = dict(partner=PARTNER_MODES)
+
     def __init__(self, beta: float = 1.0, alpha: Optional[float] = None,
                  partner: str = 'permutation') -> None:
         super().__init__()

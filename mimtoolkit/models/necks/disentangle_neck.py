@@ -24,6 +24,12 @@ class DisentangleNeck(BaseModule):
         init_cfg (dict, optional): Defaults to Xavier-uniform, zero bias.
     """
 
+    #: Where a config puts it (for the parts catalogue).
+    slot = "i-MAE's `disentangle`"
+
+    #: Where it comes from: the paper and section it implements.
+    source = 'i-MAE (Zhang & Shen) §3.1, linear disentangle layers F_1, F_2'
+
     def __init__(self,
                  in_channels: int,
                  out_channels: Optional[int] = None,

@@ -21,6 +21,12 @@ class LinearPatchDecoder(BaseModule):
         init_cfg (dict, optional): Defaults to Xavier-uniform.
     """
 
+    #: Where a config puts it (for the parts catalogue).
+    slot = 'the `neck` of MAE with SemanticMIM proxies'
+
+    #: Where it comes from: the paper and section it implements.
+    source = 'SemanticMIM §3: linear decoder of the [MASK] branch'
+
     def __init__(self, in_channels: int, patch_size: int, out_channels: int = 3,
                  init_cfg: dict = dict(type='Xavier', layer='Linear', distribution='uniform')
                  ) -> None:

@@ -23,6 +23,12 @@ class PatchTokenMAEDecoder(MAEPretrainDecoder):
         **kwargs: :class:`MAEPretrainDecoder` arguments.
     """
 
+    #: Where a config puts it (for the parts catalogue).
+    slot = 'the `neck` of MAE or i-MAE on a ConvViT'
+
+    #: Where it comes from: the paper and section it implements.
+    source = "ConvMAE (Gao et al. 2022): MAE's decoder without a [CLS] row"
+
     #: Tokens before the patch tokens in the decoder's sequence.
     num_extra_tokens = 0
 

@@ -55,6 +55,12 @@ class SimpleFeaturePyramid(BaseModule):
         init_cfg (dict, optional): Initialisation config.
     """
 
+    #: Where a config puts it (for the parts catalogue).
+    slot = 'the `neck` of a downstream mmdet/mmseg config'
+
+    #: Where it comes from: the paper and section it implements.
+    source = 'ViTDet (Li et al. 2022) §3, simple feature pyramid (downstream)'
+
     def __init__(self,
                  in_channels: Sequence[int] = (768, 768, 768, 768),
                  out_channels: int = 256,

@@ -29,6 +29,12 @@ class ViTPyramidNeck(Feature2Pyramid):
             mmseg; use ``dict(type='BN')`` (batch >= 2) or ``'GN'`` on one CPU process.
     """
 
+    #: Where a config puts it (for the parts catalogue).
+    slot = 'the `neck` of a downstream mmdet/mmseg config'
+
+    #: Where it comes from: the paper and section it implements.
+    source = 'BEiT/MAE dense transfer: 4 scales from one ViT map (downstream)'
+
     def __init__(self,
                  embed_dim: int,
                  rescales: Sequence[float] = (4, 2, 1, 0.5),

@@ -58,6 +58,8 @@ class BasePretrainer(BaseSelfSupervisor):
     supports_proxy_branch = True
     #: Whether the method hands the encoder source slots for segment embeddings (MixedAE).
     supports_segments = False
+    #: The heads (or their subclasses) the method's ``head`` slot calls as it expects.
+    head_types: Tuple[str, ...] = ('PixelReconstructionHead', )
 
     def __init__(self,
                  backbone: PartCfg,
@@ -83,6 +85,10 @@ class BasePretrainer(BaseSelfSupervisor):
             target_generator=build_part(target_generator),
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
+        head_names = [c.__name__ for c in type(self.head).__mro__]
+        require(self.head is None or any(t in head_names for t in self.head_types),
+                'model.head.type', type(self.head).__name__,
+                f'one of {list(self.head_types)} (or a subclass) for {type(self).__name__}')
         self.masker = build_part(masker)
         self.mixer = build_part(mixer)
         require(isinstance(aux_heads, (list, tuple)), 'model.aux_heads', aux_heads,

@@ -26,6 +26,11 @@ class BEiT(MaskFeat):
         **kwargs: See :class:`MaskFeat`.
     """
 
+    #: The heads (or their subclasses) the method's ``head`` slot calls as it expects.
+    head_types = ('TokenClassificationHead', )
+    #: Where it comes from: the paper and section it implements.
+    source = 'BEiT (Bao et al. 2022)'
+
     def check_target(self) -> None:
         """The head classifies into the tokenizer's vocabulary."""
         require(self.head.num_tokens == self.target_generator.vocab_size,

@@ -68,6 +68,11 @@ class IMAE(MAE):
         **kwargs: See :class:`BasePretrainer`.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'i-MAE (Zhang & Shen) §3, Eq. 5, Algorithm 1'
+    #: Values a config may give each enumerated argument (what the checks allow).
+    choices = dict(branches=tuple(BRANCHES))
+
     accepts_mixer = True
     supports_proxy_branch = False
 

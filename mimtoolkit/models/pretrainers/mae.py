@@ -41,6 +41,9 @@ class MAE(BasePretrainer):
         **kwargs: See :class:`BasePretrainer` (``aux_heads`` among them).
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'MAE (He et al. 2022)'
+
     def __init__(self, backbone, neck=None, head=None,
                  masker=dict(type='RandomMasker', mask_ratio=0.75), **kwargs) -> None:
         super().__init__(backbone=backbone, neck=neck, head=head, masker=masker, **kwargs)

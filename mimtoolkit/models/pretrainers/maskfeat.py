@@ -28,6 +28,11 @@ class MaskFeat(BasePretrainer):
         **kwargs: See :class:`BasePretrainer`.
     """
 
+    #: The heads (or their subclasses) the method's ``head`` slot calls as it expects.
+    head_types = ('FeaturePredictionHead', )
+    #: Where it comes from: the paper and section it implements.
+    source = 'MaskFeat (Wei et al. 2022)'
+
     def __init__(self, backbone, head, target_generator,
                  masker=dict(type='BlockwiseMasker', mask_ratio=0.4), **kwargs) -> None:
         super().__init__(backbone=backbone, head=head, target_generator=target_generator,

@@ -87,6 +87,11 @@ class MixedAE(MAE):
         **kwargs: See :class:`BasePretrainer`.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'MixedAE (Chen et al. 2023) §3'
+    #: Values a config may give each enumerated argument (what the checks allow).
+    choices = dict(contrastive_features=FEATURES)
+
     accepts_mixer = True
     needs_masker = False
     supports_segments = True

@@ -39,6 +39,9 @@ class BaseFrozenTeacher(BaseModule):
         std (Sequence[float], optional): The teacher's per-channel std (0-255).
     """
 
+    #: Where a config puts it (for the parts catalogue).
+    slot = 'the `teacher` of a MimicHead or FeatureDistillHead'
+
     #: Whether ``forward(images, mask_info)`` encodes the visible patches alone.
     encodes_visible_only = False
 

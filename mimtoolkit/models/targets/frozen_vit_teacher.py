@@ -37,6 +37,9 @@ class FrozenViTTeacher(BaseFrozenTeacher):
         std (Sequence[float], optional): The teacher's input std (0-255).
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = "i-MAE's frozen MAE teacher (§3.1); MR-MAE two-stage teacher"
+
     encodes_visible_only = True
 
     def __init__(self, encoder: dict, checkpoint: str, prefix: str = 'backbone.',

@@ -24,6 +24,9 @@ class PatchHOGGenerator(HOGGenerator):
     Output: (B, L, 3 · nbins · (patch_size / pool)²) features.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'MaskFeat (Wei et al. 2022) §3.2, HOG targets'
+
     def __init__(self, patch_size: int = 16, nbins: int = 9, pool: int = 8,
                  gaussian_window: int = 16) -> None:
         require(isinstance(pool, int) and pool > 0 and patch_size % pool == 0, 'target.pool',

@@ -42,6 +42,9 @@ class TimmViTTeacher(BaseFrozenTeacher):
         std (Sequence[float], optional): The teacher's input std (0-255).
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'a frozen timm ViT teacher (local weights)'
+
     expected_file = 'a timm ViT state dict'
 
     def __init__(self, model_name: str, checkpoint: str, model_kwargs: Optional[dict] = None,
@@ -117,6 +120,9 @@ class CLIPTeacher(TimmViTTeacher):
         **kwargs: See :class:`TimmViTTeacher`.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'MR-MAE (Gao et al. 2023) §4.1: CLIP ViT-B/16 teacher'
+
     expected_file = ('the CLIP image tower weights (OpenAI / open_clip `visual.*` or '
                      'Hugging Face `vision_model.*` state dict)')
 
@@ -136,6 +142,9 @@ class DINOTeacher(TimmViTTeacher):
         model_name (str): Defaults to ``'vit_base_patch16_224'``.
         **kwargs: See :class:`TimmViTTeacher`.
     """
+
+    #: Where it comes from: the paper and section it implements.
+    source = 'MR-MAE (Gao et al. 2023) §4.1: DINO ViT-B/16 teacher'
 
     expected_file = 'the DINO ViT weights (e.g. dino_vitbase16_pretrain.pth, timm names)'
 

@@ -35,6 +35,9 @@ class BaseVisualTokenizer(BaseFrozenTeacher):
         std (Sequence[float]): The tokenizer's input std (0-255 scale).
     """
 
+    #: Where a config puts it (for the parts catalogue).
+    slot = "BEiT's `target_generator`"
+
     expected_file = 'the tokenizer weights'
 
     def __init__(self, checkpoint: str, prefix: str, mean: Sequence[float],
@@ -83,6 +86,9 @@ class DALLETokenizer(BaseVisualTokenizer):
         n_blk_per_group (int): Blocks per group. Defaults to 2.
     """
 
+    #: Where it comes from: the paper and section it implements.
+    source = 'BEiT (Bao et al. 2022) §2.2, DALL-E dVAE tokenizer'
+
     expected_file = "the DALL-E encoder weights (e.g. mmpretrain's dalle_encoder.pth)"
 
     def __init__(self, checkpoint: str, prefix: str = '', vocab_size: int = 8192,
@@ -118,6 +124,9 @@ class VQKDTokenizer(BaseVisualTokenizer):
         embed_dims (int): Code width. Defaults to 32.
         prefix (str): Key prefix in the file. Defaults to ''.
     """
+
+    #: Where it comes from: the paper and section it implements.
+    source = 'BEiT v2 (Peng et al. 2022) VQ-KD tokenizer'
 
     expected_file = "the VQKD weights (e.g. mmpretrain's vqkd_encoder.pth)"
 
