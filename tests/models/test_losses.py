@@ -121,9 +121,20 @@ def test_token_cross_entropy_is_the_mean_over_tokens():
     ('PixelReconstructionHead', 'L2', r"PixelReconstructionHead.loss='L2' is invalid"),
 ])
 def test_bad_loss_configs_are_build_time_errors_naming_the_key(head, cfg, message):
-    call = parts_of_kind('head')[head].loss_compares
     with pytest.raises(ConfigError, match=message):
-        build_loss(cfg, head, call)
+        build_loss(cfg, parts_of_kind('head')[head])
+
+
+def test_a_loss_config_without_type_changes_the_heads_default_loss():
+    heads = parts_of_kind('head')
+    mimic = build_loss(dict(criterion='cosine'), heads['MimicHead'])
+    assert (type(mimic).__name__, mimic.criterion, mimic.target_norm) == (
+        'FeatureRegressionLoss', 'cosine', None)
+    pixel = build_loss(dict(criterion='L1'), heads['PixelReconstructionHead'])
+    assert (type(pixel).__name__, pixel.criterion) == ('PixelReconstructionLoss', 'L1')
+    with pytest.raises(ConfigError, match=r"FeaturePredictionHead.loss.criterion='cosine' is "
+                                          r"invalid: expected one of \('L1', 'L2'\)"):
+        build_loss(dict(criterion='cosine'), heads['FeaturePredictionHead'])
 
 
 def test_calls_are_answered_by_the_losses_that_declare_them():

@@ -95,7 +95,7 @@ class FeatureDistillHead(BaseModule):
         self.proj = nn.Linear(self.in_channels, out) if linear else nn.Identity()
         self.teacher_sees_mask = teacher_sees_mask
         self.positions = positions
-        self.loss_module = build_loss(loss, type(self).__name__, self.loss_compares)
+        self.loss_module = build_loss(loss, type(self))
         self.loss_weight = check_loss_weight(loss_weight, type(self).__name__)
         self.loss_name = loss_name
 

@@ -41,7 +41,7 @@ class FeaturePredictionHead(BaseModule):
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.predictor = nn.Linear(in_channels, out_channels)
-        self.loss_module = build_loss(loss, type(self).__name__, self.loss_compares)
+        self.loss_module = build_loss(loss, type(self))
         self.loss_name = loss_name
         self.loss_weight = check_loss_weight(loss_weight, type(self).__name__)
 

@@ -51,7 +51,7 @@ class HomologousContrastiveHead(BaseModule):
         super().__init__(init_cfg=init_cfg)
         self.in_channels = in_channels
         self.projector = nn.Linear(in_channels, proj_dims)
-        self.loss_module = build_loss(loss, type(self).__name__, self.loss_compares)
+        self.loss_module = build_loss(loss, type(self))
         self.loss_weight = check_loss_weight(loss_weight, type(self).__name__)
         self.loss_name = loss_name
 

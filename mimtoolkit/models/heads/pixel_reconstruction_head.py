@@ -41,7 +41,7 @@ class PixelReconstructionHead(MAEPretrainHead):
                  in_channels: int = 3,
                  loss_name: str = 'loss_rec',
                  loss_weight: float = 1.0) -> None:
-        loss_module = build_loss(loss, type(self).__name__, self.loss_compares)
+        loss_module = build_loss(loss, type(self))
         # MAEPretrainHead builds its loss from a config: hand it the checked one
         super().__init__(loss=dict(type=lambda: loss_module), norm_pix=norm_pix,
                          patch_size=patch_size, in_channels=in_channels)

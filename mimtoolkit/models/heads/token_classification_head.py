@@ -39,7 +39,7 @@ class TokenClassificationHead(BaseModule):
         self.in_channels = in_channels
         self.num_tokens = num_tokens
         self.classifier = nn.Linear(in_channels, num_tokens)
-        self.loss_module = build_loss(loss, type(self).__name__, self.loss_compares)
+        self.loss_module = build_loss(loss, type(self))
         self.loss_name = loss_name
         self.loss_weight = check_loss_weight(loss_weight, type(self).__name__)
 

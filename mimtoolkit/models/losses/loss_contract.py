@@ -6,7 +6,7 @@ call it makes. :func:`build_loss` refuses, at build time, a loss a head cannot
 call, naming both.
 """
 import inspect
-from typing import Dict
+from typing import Dict, Optional
 
 import torch.nn as nn
 
@@ -31,13 +31,27 @@ def losses_that_answer(call: str) -> Dict[str, type]:
             if cls.compares == call}
 
 
-def build_loss(cfg: dict, head: str, call: str) -> nn.Module:
+def default_loss(head: type) -> Optional[dict]:
+    """The ``loss`` default of a head's constructor (up its MRO, through ``**kwargs``)."""
+    for owner in head.__mro__:
+        if '__init__' in vars(owner):
+            param = inspect.signature(owner.__init__).parameters.get('loss')
+            if param is not None:
+                return None if param.default is param.empty else dict(param.default)
+    return None
+
+
+def build_loss(cfg: dict, head: type) -> nn.Module:
     """Build a head's loss part, refusing a loss that does not answer the head's call.
+
+    A config without ``type`` changes arguments of the head's default loss
+    (``--cfg-options model.aux_heads.0.loss.criterion=cosine`` keeps the
+    default ``FeatureRegressionLoss``), as mmengine merges config dicts.
 
     Args:
         cfg (dict): The head's ``loss`` config, ``dict(type=..., **arguments)``.
-        head (str): The head's class name (it names the config key in errors).
-        call (str): The call the head makes, one of :data:`LOSS_CALLS`.
+        head (type): The head's class: its name names the config key in errors,
+            its ``loss_compares`` is the call it makes (one of :data:`LOSS_CALLS`).
 
     Returns:
         nn.Module: The loss.
@@ -46,24 +60,28 @@ def build_loss(cfg: dict, head: str, call: str) -> nn.Module:
         ConfigError: For an unknown type, a loss of another call, an unknown
             argument, or an argument value the loss refuses.
     """
-    field = f'{head}.loss'
+    name, call = head.__name__, head.loss_compares
+    field = f'{name}.loss'
+    default = default_loss(head)
+    if isinstance(cfg, dict) and 'type' not in cfg and default is not None:
+        cfg = dict(default, **cfg)
     require(isinstance(cfg, dict) and 'type' in cfg, field, cfg,
             "a loss config dict(type=...), e.g. dict(type='FeatureRegressionLoss')")
     answer = losses_that_answer(call)
     cls = cfg['type'] if isinstance(cfg['type'], type) else MODELS.get(cfg['type'])
-    name = getattr(cls, '__name__', cfg['type'])
+    loss_name = getattr(cls, '__name__', cfg['type'])
     other = '' if cls is None or getattr(cls, 'part_kind', None) != 'loss' else (
-        f'; {name} is a {cls.compares} loss')
-    require(cls is not None and name in answer and answer[name] is cls, f'{field}.type', name,
-            f'a {call} loss for {head}, one of {sorted(answer)}{other}')
+        f'; {loss_name} is a {cls.compares} loss')
+    require(cls is not None and loss_name in answer and answer[loss_name] is cls,
+            f'{field}.type', loss_name, f'a {call} loss for {name}, one of {sorted(answer)}{other}')
     args = [p for p in inspect.signature(cls).parameters if p not in ('self', 'kwargs')]
     for key in cfg:
         require(key == 'type' or key in args, f'{field}.{key}', cfg[key],
-                f'an argument of {name}: one of {args}')
+                f'an argument of {loss_name}: one of {args}')
     try:
         return cls(**{k: v for k, v in cfg.items() if k != 'type'})
     except ConfigError as error:  # the loss names its own argument; say whose loss it is
-        raise ConfigError(f'{head}.{error}') from None
+        raise ConfigError(f'{name}.{error}') from None
 
 
 def check_loss_weight(value: float, head: str) -> float:
