@@ -69,6 +69,31 @@ def test_distillation_is_the_weighted_l2_to_the_teacher_features(mae_checkpoint)
     assert torch.allclose(losses['distill_dom'], mse_dom, rtol=1e-5)
 
 
+def test_a_swapped_distillation_loss_is_summed_over_the_branches_and_logged_per_branch(
+        mae_checkpoint):
+    path, mae = mae_checkpoint
+    cfg = tiny_imae_cfg(path)
+    cfg['distill_head']['loss'] = dict(type='FeatureRegressionLoss', criterion='cosine',
+                                       target_norm='layer_norm')
+    model = _build(cfg)
+    seen = {}
+    model.mixer.register_forward_hook(lambda m, i, out: seen.update(mix=out))
+    model.masker.register_forward_hook(lambda m, i, out: seen.update(mask=out))
+    model.disentangle.register_forward_hook(lambda m, i, out: seen.update(h=out))
+    losses = model.loss(torch.randn(4, 3, 32, 32), None)
+    mix, mask = seen['mix'], seen['mask']
+    terms = []
+    for h, image in zip(seen['h'], (mix.subordinate, mix.dominant)):
+        with torch.no_grad():
+            teacher = mae.backbone.encode(image, mask).patch_tokens
+        target = torch.nn.functional.layer_norm(teacher, teacher.shape[-1:])
+        cos = torch.nn.functional.cosine_similarity(h[:, 1:], target, dim=-1)
+        terms.append((1 - cos).mean())
+    assert torch.allclose(losses['loss_distill'], 0.5 * (terms[0] + terms[1]), rtol=1e-5)
+    assert torch.allclose(losses['distill_sub'], terms[0], rtol=1e-5)
+    assert torch.allclose(losses['distill_dom'], terms[1], rtol=1e-5)
+
+
 def test_reconstruction_loss_of_each_branch_targets_its_own_image():
     model = _build(tiny_imae_cfg(norm_pix=False))
     seen = {}
