@@ -24,21 +24,52 @@ LIBRARIES = ('mmpretrain', 'mmseg', 'mmdet', 'timm')
 PROBE_BATCH = (4, 3, 32, 32)
 
 
+class _Invalid:
+    """A value no argument check accepts (to read a check's own rule)."""
+
+    def __repr__(self) -> str:
+        return '<invalid>'
+
+
+#: Kinds whose parts build in milliseconds from their defaults, so each argument's rule can
+#: be read from the part's own check (the message it raises for an invalid value).
+PROBED_ARGUMENT_KINDS = ('loss', 'masker', 'mixer')
+
+
+def checked_rule(cls: type, name: str) -> str:
+    """What a part's constructor check says it expects for one argument, or ''.
+
+    Args:
+        cls (type): A part whose other arguments all have defaults.
+        name (str): The argument.
+    """
+    try:
+        cls(**{name: _Invalid()})
+    except ConfigError as error:
+        field, _, rule = str(error).partition(' is invalid: expected ')
+        return rule if field.endswith(f'.{name}=<invalid>') else ''
+    except Exception:  # noqa: BLE001 (an argument without a check of its own)
+        return ''
+    return ''
+
+
 def arguments(cls: type) -> List[tuple]:
     """(name, default, allowed values) of a part's constructor arguments.
 
     Arguments a constructor passes on as ``**kwargs`` are those of the next
-    class up its MRO (as far as the chain of ``**kwargs`` goes).
+    class up its MRO (as far as the chain of ``**kwargs`` goes). Allowed values
+    are the part's ``choices`` or, for the kinds in
+    :data:`PROBED_ARGUMENT_KINDS`, the rule its check states.
 
     Args:
         cls (type): A registered part.
 
     Returns:
         list[tuple[str, str, str]]: ``default`` is ``'required'`` for an
-        argument without one; ``allowed`` is ``''`` unless the part's
-        ``choices`` enumerate it.
+        argument without one; ``allowed`` is ``''`` where nothing is stated.
     """
     choices = getattr(cls, 'choices', {})
+    probe_rules = cls.part_kind in PROBED_ARGUMENT_KINDS
     rows, seen = [], set()
     for owner in cls.__mro__:
         if '__init__' not in vars(owner):
@@ -50,7 +81,10 @@ def arguments(cls: type) -> List[tuple]:
                 continue
             seen.add(p.name)
             default = 'required' if p.default is p.empty else repr(p.default)
-            allowed = ', '.join(repr(v) for v in choices[p.name]) if p.name in choices else ''
+            if p.name in choices:
+                allowed = '`' + ', '.join(repr(v) for v in choices[p.name]) + '`'
+            else:
+                allowed = checked_rule(cls, p.name) if probe_rules else ''
             rows.append((p.name, default, allowed))
         if not any(p.kind == p.VAR_KEYWORD for p in params):
             break
@@ -180,7 +214,10 @@ def render() -> str:
            "every pretrainer (the examples of `mimtoolkit/parts/tiny_examples.py`, which the "
            'combination matrix also trains): the build-time checks themselves answer, and '
            'each refusal is quoted. A `FocusedMasker` is probed with a `MimicHead` (it needs a '
-           "full-image teacher's saliency). A loss fits the heads whose call it answers.", '']
+           "full-image teacher's saliency). A loss fits the heads whose call it answers.", '',
+           "Allowed values are the part's `choices` (the values its checks accept) or, for "
+           'losses, maskers and mixers, the rule its own check states when given an invalid '
+           'value.', '']
     for kind in PART_KINDS:
         parts = parts_of_kind(kind)
         if not parts:
@@ -200,7 +237,7 @@ def render() -> str:
             rows = arguments(cls)
             if rows:
                 out += ['', '| argument | default | allowed |', '|---|---|---|']
-                out += [f'| `{a}` | {d if d == "required" else f"`{d}`"} | '
-                        f'{f"`{v}`" if v else ""} |' for a, d, v in rows]
+                out += [f'| `{a}` | {d if d == "required" else f"`{d}`"} | {v} |'
+                        for a, d, v in rows]
             out.append('')
     return '\n'.join(out)
