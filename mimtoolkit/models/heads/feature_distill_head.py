@@ -25,11 +25,11 @@ class FeatureDistillHead(BaseModule):
 
     i-MAE's patch-wise distillation (Eq. 5): the teacher encodes the *clean*
     image with the student's mask, and the student's (disentangled) features
-    regress the teacher's, token by token (L2, ``FeatureRegressionLoss``'s
-    default), with weight c: h_1, h_2 are already
-    the outputs of the disentangle layers F_1, F_2, so by default no
-    projection is added at equal widths. A mimic head (:class:`MimicHead`)
-    always maps the student tokens through a linear projection first.
+    regress the teacher's, token by token (L2: the default ``loss``), with
+    weight c: h_1, h_2 are already the outputs of the disentangle layers F_1,
+    F_2, so by default no projection is added at equal widths. A mimic head
+    (:class:`MimicHead`) always maps the student tokens through a linear
+    projection first.
 
     Args:
         teacher (dict): A frozen teacher config (``FrozenViTTeacher``,
