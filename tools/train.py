@@ -1,6 +1,6 @@
 """Train a mimtoolkit config with mmengine's Runner (OpenMMLab style).
 
-    python tools/train.py CONFIG [--work-dir D] [--resume [CKPT]] [--amp]
+    python tools/train.py CONFIG [--work-dir D] [--resume [CKPT]] [--amp] [--accumulate K]
                                  [--cfg-options k=v ...] [--launcher pytorch]
 """
 import argparse
@@ -8,6 +8,8 @@ import os.path as osp
 import sys
 
 from mmengine.config import Config
+
+from mimtoolkit.utils import require
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from cli_common import add_common_args, load_config, run_cli  # noqa: E402
@@ -26,6 +28,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='skip validation during training')
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale lr by batch size / auto_scale_lr.base_batch_size')
+    parser.add_argument(
+        '--accumulate', type=int, metavar='K',
+        help='accumulate gradients over K iterations per optimizer update '
+        '(optim_wrapper.accumulative_counts=K): one update sees K x the dataloader batch')
     add_common_args(parser)
     return parser.parse_args(argv)
 
@@ -44,6 +50,9 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     if args.auto_scale_lr:
         cfg.setdefault('auto_scale_lr', {})['enable'] = True
+    if args.accumulate is not None:
+        require(args.accumulate >= 1, '--accumulate', args.accumulate, 'an int >= 1')
+        cfg.optim_wrapper.accumulative_counts = args.accumulate
     return cfg
 
 

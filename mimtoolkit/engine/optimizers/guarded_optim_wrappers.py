@@ -27,12 +27,20 @@ class NonFiniteGuard:
             ``'skip'``: log a warning and skip the update (as AMP's loss
             scaling does for non-finite gradients), counted in the message
             hub as ``'skipped_nonfinite_steps'``.
+
+    With gradient accumulation (``accumulative_counts = k``), a skipped
+    micro-batch discards its whole window of k: the gradients accumulated
+    before it are zeroed, the window's later micro-batches are not
+    back-propagated, and the window ends without an update, so every update
+    that does happen is the mean over k finite micro-batches. The window keeps
+    its place (the iteration count advances), as without a skip.
     """
 
     def _init_guard(self, nonfinite_loss: str) -> None:
         require(nonfinite_loss in POLICIES, 'optim_wrapper.nonfinite_loss', nonfinite_loss,
                 f'one of {POLICIES}')
         self.nonfinite_loss = nonfinite_loss
+        self._window_skipped = False
 
     def update_params(self, loss: torch.Tensor, *args, **kwargs) -> None:
         """Update unless the loss is NaN/inf on any rank (then stop or skip)."""
@@ -41,8 +49,18 @@ class NonFiniteGuard:
             flag = bad.float().reshape(1)
             dist.all_reduce(flag, op=dist.ReduceOp.MAX)
             bad = flag.item() > 0
-        if not bad:
+        if not bad and not self._window_skipped:
             return super().update_params(loss, *args, **kwargs)
+        if bad:
+            self._report_nonfinite()
+        self._window_skipped = True
+        self._inner_count += 1  # the window keeps its place
+        if self.should_update():  # the skipped window ends without an update
+            self.zero_grad()
+            self._window_skipped = False
+
+    def _report_nonfinite(self) -> None:
+        """Stop (raise) or count and log a skipped micro-batch, per ``nonfinite_loss``."""
         hub = MessageHub.get_current_instance()
         names = hub.get_info('nonfinite_losses') or ['loss']
         message = (f'non-finite loss at iteration {hub.get_info("iter", -1) + 1}: '
@@ -57,7 +75,7 @@ class NonFiniteGuard:
         hub.update_info('skipped_nonfinite_steps', skipped)
         print_log(f'{message}; step skipped ({skipped} so far)', logger='current',
                   level=30)
-        self.zero_grad()
+        self.zero_grad()  # with accumulation: the window's gradients so far
 
 
 @OPTIM_WRAPPERS.register_module()

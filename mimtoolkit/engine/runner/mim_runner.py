@@ -21,7 +21,24 @@ class MIMRunner(Runner):
     - ``build_dataloader`` turns a dataset that cannot be built (a data root
       that does not exist, a folder without images) or that is empty into one
       :class:`~mimtoolkit.utils.ConfigError` naming the dataset and its root.
+    - ``scale_lr`` (``auto_scale_lr``) counts the batch of one optimizer
+      update: GPUs x per-GPU batch x ``optim_wrapper.accumulative_counts``
+      (mmengine leaves accumulation out, so ``--auto-scale-lr --accumulate k``
+      would scale the lr k times too little).
     """
+
+    def scale_lr(self, optim_wrapper, auto_scale_lr: Optional[Dict] = None) -> None:
+        """mmengine's linear lr scaling, with the accumulated batch (see the class docstring)."""
+        counts = {getattr(w, '_accumulative_counts', 1) for w in (
+            optim_wrapper.values() if isinstance(optim_wrapper, dict) else [optim_wrapper])}
+        if auto_scale_lr is None or not auto_scale_lr.get('enable', False) or counts == {1}:
+            return super().scale_lr(optim_wrapper, auto_scale_lr)
+        if len(counts) > 1:
+            raise ConfigError(f'optim_wrapper accumulative_counts={sorted(counts)} is invalid: '
+                              'expected one value for every optimizer with auto_scale_lr')
+        base = dict(auto_scale_lr, base_batch_size=auto_scale_lr['base_batch_size']
+                    / counts.pop())
+        return super().scale_lr(optim_wrapper, base)
 
     @master_only
     def save_checkpoint(self, out_dir: str, filename: str, *args, **kwargs) -> None:

@@ -1,0 +1,95 @@
+"""Gradient accumulation keeps the batch of one update: k micro-batches of B = one batch of kB."""
+import copy
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
+
+from mimtoolkit.engine.runner import MIMRunner
+from mimtoolkit.registry import MODELS
+from ..conftest import REPO, tiny_mae_cfg
+
+
+def train(model, counts: int, batches: torch.Tensor, steps: int):
+    """``steps`` updates over ``batches`` (kB images each), split into ``counts`` micro-batches."""
+    wrapper = build_optim_wrapper(model, dict(
+        type='GuardedOptimWrapper', accumulative_counts=counts,
+        # SGD: its update is linear in the gradient (Adam's first step, lr * g / |g|, turns
+        # the rounding noise of near-zero gradients into full-size steps)
+        optimizer=dict(type='SGD', lr=0.5, momentum=0.9, weight_decay=0.05)))
+    torch.manual_seed(1)  # the masks: k draws of (B, L) are one draw of (kB, L)
+    losses = []
+    for _ in range(steps):
+        for chunk in batches.chunk(counts):
+            with wrapper.optim_context(model):
+                loss, _ = model.parse_losses(model.loss(chunk, None))
+            wrapper.update_params(loss)
+            losses.append(loss.detach())
+    return model, torch.stack(losses)
+
+
+@pytest.mark.parametrize('counts', [2, 4])
+def test_mae_micro_batches_update_as_one_batch(counts):
+    base = MODELS.build(tiny_mae_cfg())
+    base.init_weights()
+    images = torch.randn(8, 3, 32, 32)
+    for steps, tol in ((1, 1e-6), (3, 1e-5)):
+        whole, whole_losses = train(copy.deepcopy(base), 1, images, steps)
+        parts, part_losses = train(copy.deepcopy(base), counts, images, steps)
+        # the curve of the kB run is the mean of each update's micro-batch losses
+        assert torch.allclose(part_losses.reshape(steps, counts).mean(1), whole_losses,
+                              rtol=1e-5)
+        for (name, p), q in zip(whole.named_parameters(), parts.parameters()):
+            assert torch.allclose(p, q, atol=tol), (steps, name)
+        moved = max((p - q).abs().max() for p, q in zip(whole.parameters(), base.parameters()))
+        assert moved > 100 * tol  # the update itself is far larger than the difference
+
+
+def test_auto_scale_lr_counts_the_accumulated_batch(tmp_path):
+    cfg = Config.fromfile(f'{REPO}/configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py')
+    cfg.work_dir = str(tmp_path)
+    cfg.optim_wrapper.accumulative_counts = 4
+    cfg.auto_scale_lr = dict(enable=True, base_batch_size=64)  # 16 per step x 4 = 64: ratio 1
+    runner = MIMRunner.from_cfg(cfg)
+    wrapper = runner.build_optim_wrapper(runner.optim_wrapper)
+    lr = wrapper.param_groups[0]['lr']
+    runner.scale_lr(wrapper, runner.auto_scale_lr)
+    assert wrapper.param_groups[0]['lr'] == pytest.approx(lr)
+    runner.scale_lr(wrapper, dict(enable=True, base_batch_size=16))  # 64 / 16
+    assert wrapper.param_groups[0]['lr'] == pytest.approx(4 * lr)
+
+
+def test_a_skipped_micro_batch_discards_its_window_and_the_next_window_updates_as_usual():
+    from mmengine.logging import MessageHub
+    base = MODELS.build(tiny_mae_cfg())
+    base.init_weights()
+    images = torch.randn(8, 3, 32, 32)
+    poisoned = images.clone()
+    poisoned[2, 0, 3, 3] = float('nan')  # micro-batch 2 of window 1 (micro-batches of 2)
+    hub = MessageHub.get_current_instance()
+    hub.update_info('skipped_nonfinite_steps', 0)
+    wrapper_cfg = dict(type='GuardedOptimWrapper', nonfinite_loss='skip', accumulative_counts=2,
+                       optimizer=dict(type='SGD', lr=0.5, momentum=0.9))
+
+    def run(model, batch):
+        wrapper = build_optim_wrapper(model, wrapper_cfg)
+        torch.manual_seed(1)
+        for chunk in batch.chunk(4):
+            with wrapper.optim_context(model):
+                loss, _ = model.parse_losses(model.loss(chunk, None))
+            wrapper.update_params(loss)
+        return model
+
+    skipped = run(copy.deepcopy(base), poisoned)
+    assert hub.get_info('skipped_nonfinite_steps') == 1
+    clean = copy.deepcopy(base)  # the same masks, window 1 run without updating
+    wrapper = build_optim_wrapper(clean, wrapper_cfg)
+    torch.manual_seed(1)
+    for i, chunk in enumerate(images.chunk(4)):
+        loss, _ = clean.parse_losses(clean.loss(chunk, None))
+        if i >= 2:  # window 2 only
+            wrapper.update_params(loss)
+    for (name, p), q in zip(skipped.named_parameters(), clean.parameters()):
+        assert torch.allclose(p, q, atol=1e-6), name
+    assert not torch.allclose(skipped.neck.decoder_pred.weight, base.neck.decoder_pred.weight)
