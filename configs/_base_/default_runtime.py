@@ -5,7 +5,7 @@ default_hooks = dict(
     runtime_info=dict(type='RuntimeInfoHook'),
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=10),
-    param_scheduler=dict(type='ParamSchedulerHook'),
+    param_scheduler=dict(type='UpdateParamSchedulerHook'),  # per update when accumulating
     checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     random_state=dict(type='RandomStateHook'),  # exact --resume (docs/reliability.md)

@@ -27,17 +27,43 @@ class MIMRunner(Runner):
       would scale the lr k times too little).
     """
 
-    def scale_lr(self, optim_wrapper, auto_scale_lr: Optional[Dict] = None) -> None:
-        """mmengine's linear lr scaling, with the accumulated batch (see the class docstring)."""
-        counts = {getattr(w, '_accumulative_counts', 1) for w in (
-            optim_wrapper.values() if isinstance(optim_wrapper, dict) else [optim_wrapper])}
-        if auto_scale_lr is None or not auto_scale_lr.get('enable', False) or counts == {1}:
-            return super().scale_lr(optim_wrapper, auto_scale_lr)
+    def accumulative_counts(self, optim_wrapper) -> int:
+        """k of ``optim_wrapper.accumulative_counts`` (one value for every optimizer)."""
+        wrappers = optim_wrapper.values() if hasattr(optim_wrapper, 'values') else [optim_wrapper]
+        counts = {getattr(w, '_accumulative_counts', 1) for w in wrappers}
         if len(counts) > 1:
             raise ConfigError(f'optim_wrapper accumulative_counts={sorted(counts)} is invalid: '
-                              'expected one value for every optimizer with auto_scale_lr')
-        base = dict(auto_scale_lr, base_batch_size=auto_scale_lr['base_batch_size']
-                    / counts.pop())
+                              'expected one value for every optimizer')
+        return counts.pop()
+
+    def _build_param_scheduler(self, scheduler, optim_wrapper):
+        """mmengine's, with iteration counts in optimizer updates when accumulating.
+
+        An epoch-based scheduler converted to iterations gets an epoch length
+        of N / k updates, and a scheduler without ``end`` ends at the last
+        update, matching :class:`UpdateParamSchedulerHook`, which steps them
+        once per update.
+        """
+        k = self.accumulative_counts(optim_wrapper)
+        if k == 1:
+            return super()._build_param_scheduler(scheduler, optim_wrapper)
+        schedulers = scheduler if isinstance(scheduler, (list, tuple)) else [scheduler]
+        updates_per_epoch = len(self.train_dataloader) / k
+        in_updates = []
+        for cfg in schedulers:
+            if isinstance(cfg, dict):
+                cfg = dict(cfg, epoch_length=updates_per_epoch)
+                if not cfg.get('by_epoch', True):
+                    cfg.setdefault('end', self.max_iters // k)
+            in_updates.append(cfg)
+        return super()._build_param_scheduler(in_updates, optim_wrapper)
+
+    def scale_lr(self, optim_wrapper, auto_scale_lr: Optional[Dict] = None) -> None:
+        """mmengine's linear lr scaling, with the accumulated batch (see the class docstring)."""
+        k = self.accumulative_counts(optim_wrapper)
+        if auto_scale_lr is None or not auto_scale_lr.get('enable', False) or k == 1:
+            return super().scale_lr(optim_wrapper, auto_scale_lr)
+        base = dict(auto_scale_lr, base_batch_size=auto_scale_lr['base_batch_size'] / k)
         return super().scale_lr(optim_wrapper, base)
 
     @master_only
