@@ -93,3 +93,39 @@ def test_a_skipped_micro_batch_discards_its_window_and_the_next_window_updates_a
     for (name, p), q in zip(skipped.named_parameters(), clean.parameters()):
         assert torch.allclose(p, q, atol=1e-6), name
     assert not torch.allclose(skipped.neck.decoder_pred.weight, base.neck.decoder_pred.weight)
+
+
+def accumulate_once(cfg: dict, counts: int, images: torch.Tensor, hook_part: str):
+    """One accumulated update; the outputs of ``model.<hook_part>`` at each micro-batch."""
+    model = MODELS.build(cfg)
+    model.init_weights()
+    seen = []
+    getattr(model, hook_part).register_forward_hook(lambda m, i, out: seen.append(out))
+    wrapper = build_optim_wrapper(model, dict(
+        type='GuardedOptimWrapper', accumulative_counts=counts,
+        optimizer=dict(type='SGD', lr=0.1)))
+    for chunk in images.chunk(counts):
+        with wrapper.optim_context(model):
+            loss, _ = model.parse_losses(model.loss(chunk, None))
+        wrapper.update_params(loss)
+    return seen
+
+
+def test_imae_draws_alpha_and_partners_per_micro_batch():
+    """The documented definition: one alpha per micro-batch, partners inside it."""
+    from ..conftest import tiny_imae_cfg
+    torch.manual_seed(0)
+    mixes = accumulate_once(tiny_imae_cfg(), 4, torch.randn(16, 3, 32, 32), 'mixer')
+    assert len(mixes) == 4  # k draws of alpha for one update (a 16-image step draws one)
+    assert len({round(float(m.alpha), 6) for m in mixes}) == 4
+    assert all(int(m.sources.max()) < 4 for m in mixes)  # partners from the 4 images only
+
+
+def test_mixedae_groups_are_formed_inside_each_micro_batch():
+    from ..conftest import tiny_mixedae_cfg
+    torch.manual_seed(0)
+    mixes = accumulate_once(tiny_mixedae_cfg(), 2, torch.randn(16, 3, 32, 32), 'mixer')
+    assert len(mixes) == 2
+    for mix in mixes:  # 8 images a micro-batch: 2 groups of G = 4, sources within 0..7
+        assert mix.sources.shape == (2, 4) and int(mix.sources.max()) < 8
+        assert sorted(mix.sources.flatten().tolist()) == list(range(8))
