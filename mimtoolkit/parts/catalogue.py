@@ -196,9 +196,9 @@ def fits(name: str, cls: type, answers: Dict[str, Dict[str, Optional[str]]]) -> 
         ok = [p for p, reason in answers[name].items() if reason is None]
         return ', '.join(ok) if ok else 'none'
     # not swapped by a config key of its own: where it sits, and who holds it in the examples
+    held_by = holders(name, answers)
     where = [getattr(cls, 'slot', '')] + (
-        [f'inside the examples of {", ".join(holders(name, answers))}'] if holders(
-            name, answers) else [])
+        [f'inside the examples of {", ".join(held_by)}'] if held_by else [])
     return '(not probed) ' + '; '.join(w for w in where if w)
 
 
