@@ -42,11 +42,18 @@ demo: install
 	@echo "work_dirs/demo: epoch_*.pth checkpoints, loss_curves.png, */*.log and"
 	@echo "  */vis_data/scalars.json (per-loss curves), */vis_data/vis_image/reconstruction_*.png"
 
+# one pytest worker per core (2 on the CI machine); TEST_WORKERS=0 runs in one process.
+# --dist loadfile keeps a test file on one worker, so its module fixtures (training runs,
+# stand-in teachers) are made once. (loadgroup would split files finer, but pytest 9.2 ignores
+# the node ids xdist 3.8 rewrites for it.)
+TEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+
 test: install
-	$(PY) -m pytest -q tests
+	$(PYTEST) tests
 
 test-fast: install
-	$(PY) -m pytest -q -m "not slow" tests
+	$(PYTEST) -m "not slow" tests
 
 clean:
 	rm -rf work_dirs build *.egg-info

@@ -21,11 +21,18 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
 def load_config(args: argparse.Namespace) -> Config:
     """The config with the common arguments and device defaults applied.
 
-    work_dir defaults to ``work_dirs/<config name>``.
+    work_dir defaults to ``work_dirs/<config name>``. ``--launcher slurm`` maps the
+    variables srun sets to torchrun's (``mimtoolkit.utils.slurm_env``) and then starts
+    the process group as ``--launcher pytorch`` does.
     """
+    launcher = args.launcher
+    if launcher == 'slurm':  # srun's variables -> torchrun's; then the same start as torchrun
+        from mimtoolkit.utils import torchrun_env_from_slurm
+        os.environ.update(torchrun_env_from_slurm(os.environ))
+        launcher = 'pytorch'
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
+    cfg.launcher = launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     if args.work_dir is not None:

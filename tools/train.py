@@ -1,6 +1,8 @@
 """Train a mimtoolkit config with mmengine's Runner (OpenMMLab style).
 
-    python tools/train.py CONFIG [--work-dir D] [--resume [CKPT]] [--amp] [--accumulate K]
+    python tools/train.py CONFIG [--work-dir D] [--resume [CKPT]] [--amp]
+                                 [--amp-dtype {auto,bfloat16,float16}] [--accumulate K]
+                                 [--compile]
                                  [--cfg-options k=v ...] [--launcher pytorch]
 """
 import argparse
@@ -9,6 +11,7 @@ import sys
 
 from mmengine.config import Config
 
+from mimtoolkit.engine.optimizers import AMP_DTYPES
 from mimtoolkit.utils import require
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
@@ -23,7 +26,15 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='resume from CKPT, or without a value from the latest checkpoint in work-dir')
     parser.add_argument(
         '--amp', action='store_true',
-        help='mixed precision: CUDA AMP on a GPU, bf16 autocast on a CPU')
+        help='mixed precision on the run\'s device (CUDA or CPU): bf16 autocast without loss '
+        'scaling where the device supports bf16, else fp16 with a dynamic loss scaler')
+    parser.add_argument(
+        '--amp-dtype', choices=AMP_DTYPES,
+        help='the autocast dtype of --amp (implies --amp): auto (default), bfloat16, or float16 '
+        '(with a dynamic loss scaler)')
+    parser.add_argument(
+        '--compile', action='store_true',
+        help='torch.compile each encoder/decoder/teacher block (config compile=True)')
     parser.add_argument('--no-validate', action='store_true',
                         help='skip validation during training')
     parser.add_argument('--auto-scale-lr', action='store_true',
@@ -38,14 +49,18 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     """Apply the training flags to the config."""
-    if args.amp:
+    if args.amp or args.amp_dtype:
         cfg.optim_wrapper.type = 'AutoAmpOptimWrapper'
+    if args.amp_dtype:
+        cfg.optim_wrapper.dtype = args.amp_dtype
     if args.resume == 'auto':
         cfg.resume = True
         cfg.load_from = None
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume
+    if args.compile:
+        cfg.compile = True
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     if args.auto_scale_lr:

@@ -4,10 +4,9 @@
 import mmpretrain.engine  # noqa: F401
 
 from .hooks import RandomStateHook, ReconstructionVisHook
-from .optimizers import AutoAmpOptimWrapper, CPUAutocastOptimWrapper
+from .optimizers import AutoAmpOptimWrapper
 from .runner import MIMRunner
 
 __all__ = [
-    'RandomStateHook', 'ReconstructionVisHook', 'AutoAmpOptimWrapper', 'CPUAutocastOptimWrapper',
-    'MIMRunner'
+    'RandomStateHook', 'ReconstructionVisHook', 'AutoAmpOptimWrapper', 'MIMRunner'
 ]

@@ -4,6 +4,10 @@ import json
 import os.path as osp
 from typing import List
 
+from mimtoolkit.datasets.skimage_photos import SKIMAGE_PHOTOS
+
+from ..conftest import REPO
+
 #: --cfg-options of a short photo-config run: 68 images (4 crops of each of the 17 photos),
 #: 5 iterations of <= 16 an epoch, in the main process, every iteration logged, every epoch saved.
 SMALL_PHOTO_RUN = [
@@ -27,3 +31,27 @@ def loss_went_down(records: List[dict], key: str, window: int = 5) -> bool:
     values = [r[key] for r in records]
     assert len(values) >= 2 * window, f'only {len(values)} {key} records'
     return sum(values[-window:]) / window < sum(values[:window]) / window
+
+
+PHOTOS = [
+    "dict(type='CheckedLoadImageFromFile')",
+    "dict(type='Resize', scale=(64, 64), backend='pillow', interpolation='bicubic')",
+    "dict(type='PackInputs')",
+]
+
+
+def photo_config(tmp_path, name: str, base: str, batch: int, model: str = '',
+                 loader: str = '', epochs: int = 1) -> str:
+    """The shipped config with a deterministic pipeline: ``epochs`` of 40 photos, batch ``batch``
+    (per process), a loss logged and a checkpoint saved every step / epoch."""
+    path = tmp_path / f'{name}_b{batch}.py'
+    path.write_text(
+        f"_base_ = [{osp.join(REPO, base)!r}]\n"
+        f"train_dataloader = dict(batch_size={batch}, num_workers=0, persistent_workers=False,\n"
+        f"    {loader}"
+        f"    dataset=dict(photos={SKIMAGE_PHOTOS[:10]!r}, crops_per_photo=4,\n"
+        f"                 pipeline=[{', '.join(PHOTOS)}]))\n"
+        f"train_cfg = dict(max_epochs={epochs})\n"
+        "default_hooks = dict(logger=dict(interval=1), checkpoint=dict(interval=1))\n"
+        "custom_hooks = []\n" + model)
+    return str(path)

@@ -9,39 +9,13 @@ permutation partners come from the all-gathered global batch; logged losses are 
 ranks. The photos are resized instead of randomly cropped: augmentations are drawn in each
 process's data pipeline, which is not covered.
 """
-import os.path as osp
-
 import pytest
 import torch
 
-from mimtoolkit.datasets.skimage_photos import SKIMAGE_PHOTOS
-
-from ..conftest import REPO, free_port, run_tool
-from .helpers import scalars
+from ..conftest import free_port, run_tool
+from .helpers import photo_config, scalars
 
 pytestmark = pytest.mark.slow
-
-PHOTOS = [
-    "dict(type='CheckedLoadImageFromFile')",
-    "dict(type='Resize', scale=(64, 64), backend='pillow', interpolation='bicubic')",
-    "dict(type='PackInputs')",
-]
-
-
-def photo_config(tmp_path, name: str, base: str, batch: int, model: str = '',
-                 loader: str = '') -> str:
-    """The shipped config with a deterministic pipeline, 1 epoch of 40 photos, a loss per step."""
-    path = tmp_path / f'{name}_b{batch}.py'
-    path.write_text(
-        f"_base_ = [{osp.join(REPO, base)!r}]\n"
-        f"train_dataloader = dict(batch_size={batch}, num_workers=0, persistent_workers=False,\n"
-        f"    {loader}"
-        f"    dataset=dict(photos={SKIMAGE_PHOTOS[:10]!r}, crops_per_photo=4,\n"
-        f"                 pipeline=[{', '.join(PHOTOS)}]))\n"
-        "train_cfg = dict(max_epochs=1)\n"
-        "default_hooks = dict(logger=dict(interval=1), checkpoint=dict(interval=1))\n"
-        "custom_hooks = []\n" + model)
-    return str(path)
 
 
 def tokenizer_and_teacher(tmp_path) -> str:

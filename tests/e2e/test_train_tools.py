@@ -1,9 +1,11 @@
 """tools/train.py, dist_train.sh, resume and the visualiser, run as a user runs them."""
 import glob
+import math
 import os.path as osp
 
 import mmcv
 import pytest
+import torch
 
 from ..conftest import REPO, free_port, run_tool
 from .helpers import loss_went_down, scalars
@@ -76,12 +78,20 @@ def test_maskfeat_trains_and_loss_goes_down(tmp_path):
     assert len(records) == 30 and loss_went_down(records, 'loss_hog')
 
 
-@pytest.mark.parametrize('config', [MAE_SKIMAGE, MAEFEAT_SKIMAGE])
-def test_amp_flag_trains_in_bf16_on_cpu(config, tmp_path):
-    proc = run_tool(['tools/train.py', config, '--work-dir', str(tmp_path), '--amp',
+@pytest.mark.skipif(torch.cuda.is_available(), reason='the CPU path')
+@pytest.mark.parametrize('config,flags', [(MAE_SKIMAGE, ['--amp']),
+                                          (MAEFEAT_SKIMAGE, ['--amp-dtype', 'float16'])])
+def test_amp_flags_train_in_bf16_without_scaling_or_in_fp16_with_a_scaler(config, flags,
+                                                                          tmp_path):
+    from mimtoolkit.engine.optimizers import bf16_supported
+    proc = run_tool(['tools/train.py', config, '--work-dir', str(tmp_path), *flags,
                      '--cfg-options', *SMALL, 'train_cfg.max_epochs=1'])
-    assert 'AutoAmpOptimWrapper: no CUDA, bfloat16 autocast on the CPU' in proc.stdout
-    assert len(scalars(str(tmp_path))) == 5
+    if flags == ['--amp'] and bf16_supported('cpu'):
+        assert 'AutoAmpOptimWrapper: bfloat16 autocast on cpu, no loss scaling' in proc.stdout
+    else:
+        assert 'AutoAmpOptimWrapper: float16 autocast on cpu, loss_scale=dynamic' in proc.stdout
+    records = scalars(str(tmp_path))
+    assert len(records) == 5 and all(math.isfinite(r['loss']) for r in records)
 
 
 @pytest.mark.parametrize('config,loss', [

@@ -1,7 +1,8 @@
 """Training-step throughput and peak memory of a config, against a reference, in one run.
 
     python tools/analysis_tools/benchmark.py CONFIG [--vs mmpretrain-mae | --vs CONFIG2]
-        [--amp] [--vs-amp] [--batch-size N] [--rounds R] [--steps S] [--warmup W]
+        [--amp] [--vs-amp] [--compile] [--vs-compile] [--batch-size N] [--rounds R]
+        [--steps S] [--warmup W]
         [--teacher-from-init] [--cfg-options k=v ...]
     python tools/analysis_tools/benchmark.py attention:HomologousAttention \
         --vs attention:DenseAttention [--batch-size 8] [--tokens 197] [--embed-dims 384]
@@ -69,12 +70,10 @@ def build(spec: str, base_cfg: Config):
     return model.train(), img
 
 
-def autocast(amp: bool, device: str):
-    """fp16 autocast on CUDA, bf16 on CPU; nothing in fp32."""
-    if not amp:
-        return contextlib.nullcontext()
-    dtype = torch.float16 if device == 'cuda' else torch.bfloat16
-    return torch.autocast(device, dtype=dtype)
+def precision(amp: bool, device: str):
+    """The autocast dtype ``--amp`` gives on ``device`` (``AutoAmpOptimWrapper``'s), or None."""
+    from mimtoolkit.engine.optimizers import amp_dtype
+    return amp_dtype('auto', device) if amp else None
 
 
 def wall_seconds(step, steps: int, device: str) -> float:
@@ -92,15 +91,22 @@ def wall_seconds(step, steps: int, device: str) -> float:
 class Stepper:
     """Runs training steps of one model."""
 
-    def __init__(self, model, img, batch_size: int, amp: bool, device: str) -> None:
+    def __init__(self, model, img, batch_size: int, amp: bool, device: str,
+                 compile_blocks: bool = False) -> None:
         self.model = model.to(device)
+        if compile_blocks:
+            from mimtoolkit.engine.runner.compile_blocks import compile_blocks as compile_each
+            compile_each(self.model, True)
         self.inputs = torch.randn(batch_size, 3, img, img, device=device)
         self.optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
-        self.scaler = torch.amp.GradScaler('cuda') if amp and device == 'cuda' else None
-        self.amp, self.device = amp, device
+        self.dtype = precision(amp, device)
+        self.scaler = torch.amp.GradScaler(device) if self.dtype == torch.float16 else None
+        self.device = device
 
     def step(self) -> None:
-        with autocast(self.amp, self.device):
+        cast = (torch.autocast(self.device, dtype=self.dtype) if self.dtype
+                else contextlib.nullcontext())
+        with cast:
             loss = sum(self.model.loss(self.inputs, None).values())
         self.optimizer.zero_grad(set_to_none=True)
         (self.scaler.scale(loss) if self.scaler else loss).backward()
@@ -120,12 +126,14 @@ def _rss_mib() -> float:
         return int(f.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def _peak_rss_worker(spec, cfg_path, cfg_options, batch_size, amp, steps, queue) -> None:
+def _peak_rss_worker(spec, cfg_path, cfg_options, batch_size, amp, compiled, steps,
+                     queue) -> None:
     import mimtoolkit  # noqa: F401
     cfg = Config.fromfile(cfg_path)
     cfg.merge_from_dict(cfg_options or {})
     model, img = build(spec, cfg)
-    stepper = Stepper(model, img, batch_size, amp, 'cpu')
+    stepper = Stepper(model, img, batch_size, amp, 'cpu', compiled)
+    stepper.step()  # a compiled model compiles here, outside the measurement
     base, peak, done = _rss_mib(), [0.0], threading.Event()
 
     def sample():
@@ -142,7 +150,7 @@ def _peak_rss_worker(spec, cfg_path, cfg_options, batch_size, amp, steps, queue)
     queue.put(peak[0] - base)
 
 
-def peak_memory_mb(spec, args, batch_size, amp, stepper, steps) -> float:
+def peak_memory_mb(spec, args, batch_size, amp, compiled, stepper, steps) -> float:
     """Peak memory of ``steps`` training steps beyond the built model, in MiB."""
     if args.device == 'cuda':
         torch.cuda.reset_peak_memory_stats()
@@ -152,7 +160,8 @@ def peak_memory_mb(spec, args, batch_size, amp, stepper, steps) -> float:
     ctx = mp.get_context('spawn')
     queue = ctx.Queue()
     proc = ctx.Process(target=_peak_rss_worker,
-                       args=(spec, args.config, args.cfg_options, batch_size, amp, steps, queue))
+                       args=(spec, args.config, args.cfg_options, batch_size, amp, compiled,
+                             steps, queue))
     proc.start()
     result = queue.get()
     proc.join()
@@ -241,6 +250,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         'attention:TYPE')
     parser.add_argument('--amp', action='store_true', help='run CONFIG under autocast')
     parser.add_argument('--vs-amp', action='store_true', help='run the reference under autocast')
+    parser.add_argument('--compile', action='store_true',
+                        help='compile CONFIG block by block (as train.py --compile does)')
+    parser.add_argument('--vs-compile', action='store_true', help='compile the reference too')
     parser.add_argument('--batch-size', type=int, default=None,
                         help="default: the config's train batch size")
     parser.add_argument('--rounds', type=int, default=5)
@@ -296,12 +308,13 @@ def main(argv=None) -> None:
             f'model.{teacher_head(cfg)[0]}.teacher.checkpoint': path})
         cfg.merge_from_dict(args.cfg_options)
     batch_size = args.batch_size or cfg.train_dataloader.batch_size
-    specs = [(args.config, args.amp)] + ([(args.vs, args.vs_amp)] if args.vs else [])
+    specs = [(args.config, args.amp, args.compile)] + (
+        [(args.vs, args.vs_amp, args.vs_compile)] if args.vs else [])
     torch.manual_seed(args.seed)
     steppers = []
-    for spec, amp in specs:
+    for spec, amp, compiled in specs:
         model, img = build(spec, cfg)
-        steppers.append(Stepper(model, img, batch_size, amp, args.device))
+        steppers.append(Stepper(model, img, batch_size, amp, args.device, compiled))
     for stepper in steppers:
         for _ in range(args.warmup):
             stepper.step()
@@ -311,8 +324,8 @@ def main(argv=None) -> None:
             rates[i].append(stepper.timed(args.steps))
     medians = [statistics.median(r) for r in rates]
     memories = [
-        peak_memory_mb(spec, args, batch_size, amp, stepper, 2)
-        for (spec, amp), stepper in zip(specs, steppers)
+        peak_memory_mb(spec, args, batch_size, amp, compiled, stepper, 2)
+        for (spec, amp, compiled), stepper in zip(specs, steppers)
     ]
     device = torch.cuda.get_device_name() if args.device == 'cuda' else (
         f'CPU, {torch.get_num_threads()} threads')
@@ -320,8 +333,10 @@ def main(argv=None) -> None:
           f'{args.rounds} rounds x {args.steps} steps after {args.warmup} warm-up steps')
     print('| model | precision | images/s (median) | min-max | peak memory (MiB) |')
     print('|---|---|---|---|---|')
-    for (spec, amp), med, r, mem in zip(specs, medians, rates, memories):
-        prec = ('fp16 autocast' if args.device == 'cuda' else 'bf16 autocast') if amp else 'fp32'
+    for (spec, amp, compiled), med, r, mem, stepper in zip(specs, medians, rates, memories,
+                                                           steppers):
+        prec = f'{str(stepper.dtype)[6:]} autocast' if stepper.dtype else 'fp32'
+        prec += ', compiled' if compiled else ''
         print(f'| {osp.basename(spec)} | {prec} | {med:.1f} | {min(r):.1f}-{max(r):.1f} '
               f'| {mem:.0f} |')
     if len(medians) == 2:

@@ -2,7 +2,7 @@
 import torch
 import torch.distributed as dist
 from mmengine.logging import MessageHub, print_log
-from mmengine.optim import AmpOptimWrapper, OptimWrapper
+from mmengine.optim import OptimWrapper
 
 from mimtoolkit.registry import OPTIM_WRAPPERS
 from mimtoolkit.utils import NonFiniteLossError, require
@@ -81,15 +81,6 @@ class NonFiniteGuard:
 @OPTIM_WRAPPERS.register_module()
 class GuardedOptimWrapper(NonFiniteGuard, OptimWrapper):
     """mmengine's ``OptimWrapper`` with :class:`NonFiniteGuard`."""
-
-    def __init__(self, nonfinite_loss: str = 'stop', **kwargs) -> None:
-        self._init_guard(nonfinite_loss)
-        super().__init__(**kwargs)
-
-
-@OPTIM_WRAPPERS.register_module()
-class GuardedAmpOptimWrapper(NonFiniteGuard, AmpOptimWrapper):
-    """mmengine's ``AmpOptimWrapper`` (CUDA AMP) with :class:`NonFiniteGuard`."""
 
     def __init__(self, nonfinite_loss: str = 'stop', **kwargs) -> None:
         self._init_guard(nonfinite_loss)

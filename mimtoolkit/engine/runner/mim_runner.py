@@ -8,6 +8,7 @@ from mmengine.runner import Runner
 from torch.utils.data import DataLoader
 
 from mimtoolkit.utils import ConfigError
+from .compile_blocks import compile_blocks
 
 
 class MIMRunner(Runner):
@@ -25,7 +26,21 @@ class MIMRunner(Runner):
       update: GPUs x per-GPU batch x ``optim_wrapper.accumulative_counts``
       (mmengine leaves accumulation out, so ``--auto-scale-lr --accumulate k``
       would scale the lr k times too little).
+    - ``compile=True`` (``tools/train.py --compile``) compiles the model
+      block by block (:func:`compile_blocks`) instead of mmengine's whole
+      ``train_step``.
     """
+
+    def _maybe_compile(self, target: str) -> None:
+        """Compile the model's blocks per ``cfg.compile`` (True or torch.compile arguments)."""
+        compile_cfg = self.cfg.get('compile')
+        if compile_cfg is None or compile_cfg is False:
+            return
+        from mmengine.model import is_model_wrapper
+        model = self.model.module if is_model_wrapper(self.model) else self.model
+        count = compile_blocks(model, compile_cfg)
+        self.logger.info(f'compile: torch.compile on each of {count} blocks (encoder, decoder, '
+                         'teachers); the first iterations are slow')
 
     def accumulative_counts(self, optim_wrapper) -> int:
         """k of ``optim_wrapper.accumulative_counts`` (one value for every optimizer)."""

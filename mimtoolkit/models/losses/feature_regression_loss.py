@@ -7,6 +7,7 @@ import torch.nn.functional as F
 
 from mimtoolkit.registry import register_part
 from mimtoolkit.utils import require
+from .fp32_loss import in_float32
 
 CRITERIA = ('l2', 'smooth_l1', 'cosine')
 TARGET_NORMS = (None, 'layer_norm')
@@ -68,6 +69,7 @@ class FeatureRegressionLoss(nn.Module):
             return F.smooth_l1_loss(pred, target, reduction='none', beta=self.beta).mean(-1)
         return (pred - target).square().mean(-1)
 
+    @in_float32
     def forward(self, pred: torch.Tensor, target: torch.Tensor,
                 mask: Optional[torch.Tensor] = None) -> torch.Tensor:
         """The loss.

@@ -1,10 +1,12 @@
 """mmpretrain's pixel reconstruction loss, in our ``loss`` kind."""
 from typing import Optional
 
+import torch
 from mmpretrain.models.losses import PixelReconstructionLoss as MMPretrainPixelLoss
 
 from mimtoolkit.registry import register_part
 from mimtoolkit.utils import require
+from .fp32_loss import in_float32
 
 CRITERIA = ('L1', 'L2')
 
@@ -37,3 +39,9 @@ class PixelReconstructionLoss(MMPretrainPixelLoss):
                 channel, 'None or an int > 0')
         super().__init__(criterion=criterion, channel=channel)
         self.criterion = criterion
+
+    @in_float32
+    def forward(self, pred: torch.Tensor, target: torch.Tensor,
+                mask: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """mmpretrain's loss of (B, L, D) patches, masked by (B, L); a scalar, fp32."""
+        return super().forward(pred, target, mask)

@@ -5,6 +5,7 @@ import torch.nn.functional as F
 
 from mimtoolkit.registry import register_part
 from mimtoolkit.utils import require
+from .fp32_loss import in_float32
 
 POSITIVES = ('separate', 'mean')
 
@@ -45,6 +46,7 @@ class SupervisedContrastiveLoss(nn.Module):
         self.temperature = float(temperature)
         self.positives = positives
 
+    @in_float32
     def forward(self, features: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """The loss.
 

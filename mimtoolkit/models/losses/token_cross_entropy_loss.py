@@ -1,7 +1,9 @@
 """Cross-entropy of each masked token's class (BEiT's visual tokens)."""
+import torch
 from mmpretrain.models.losses import CrossEntropyLoss
 
 from mimtoolkit.registry import register_part
+from .fp32_loss import in_float32
 
 
 @register_part('loss')
@@ -21,3 +23,8 @@ class TokenCrossEntropyLoss(CrossEntropyLoss):
 
     def __init__(self) -> None:
         super().__init__(use_sigmoid=False, use_soft=False, reduction='mean', loss_weight=1.0)
+
+    @in_float32
+    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Mean cross-entropy of (M, V) logits against (M,) class ids; a scalar, fp32."""
+        return super().forward(logits, target)
