@@ -182,3 +182,55 @@ def measure_semanticmim_block(layer: nn.Module, mask_layer: nn.Module, dims: int
 
     return measured_flops(block, torch.randn(1, num_img + num_proxies, dims),
                           torch.randn(1, num_masks, dims), train=train)
+
+
+def step_flops(model: nn.Module, inputs: torch.Tensor) -> Dict[str, float]:
+    """FLOPs of one training step of a pretrainer on ``inputs``, counted from its shapes.
+
+    The forward pass (``model.loss``) runs once under ``torch.utils.flop_counter``
+    (SDPA's math backend, so attention products count): the encoder on the tokens it
+    really sees (the visible ones for MAE-style methods), the decoder, the heads, and the
+    frozen targets (``part_kind == 'target'``: teachers, tokenizers, HOG). A trained
+    module's backward costs 2x its forward (gradients of inputs and of weights); a frozen
+    target runs forward only. So a step is ``3 x trained forward + frozen forward``.
+
+    Args:
+        model (nn.Module): A pretrainer (``loss(inputs, data_samples)``).
+        inputs (Tensor): (B, 3, H, W) preprocessed images.
+
+    Returns:
+        dict[str, float]: ``forward`` (all of it), ``frozen_forward`` and ``step``.
+    """
+    frozen = FlopCounterMode(display=False)
+    depth = [0]
+
+    def counted_as_frozen(method):
+        def call(*args, **kwargs):
+            if depth[0] == 0:
+                frozen.__enter__()
+            depth[0] += 1
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+                if depth[0] == 0:
+                    frozen.__exit__(None, None, None)
+        return call
+
+    # a target is entered through forward (tokenizers, HOG) or features (frozen teachers)
+    targets = [m for m in model.modules() if getattr(m, 'part_kind', None) == 'target']
+    for module in targets:
+        for name in ('forward', 'features'):
+            if hasattr(module, name):
+                setattr(module, name, counted_as_frozen(getattr(module, name)))
+    try:
+        with torch.no_grad(), sdpa_kernel(SDPBackend.MATH), \
+                FlopCounterMode(display=False) as counter:
+            model.loss(inputs, None)
+    finally:
+        for module in targets:
+            for name in ('forward', 'features'):
+                module.__dict__.pop(name, None)
+    forward, frozen_forward = float(counter.get_total_flops()), float(frozen.get_total_flops())
+    return dict(forward=forward, frozen_forward=frozen_forward,
+                step=3 * (forward - frozen_forward) + frozen_forward)

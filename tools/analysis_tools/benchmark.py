@@ -3,13 +3,18 @@
     python tools/analysis_tools/benchmark.py CONFIG [--vs mmpretrain-mae | --vs CONFIG2]
         [--amp] [--vs-amp] [--compile] [--vs-compile] [--batch-size N] [--rounds R]
         [--steps S] [--warmup W]
-        [--teacher-from-init] [--cfg-options k=v ...]
+        [--teacher-from-init] [--device cuda|cpu] [--peak-tflops T] [--cfg-options k=v ...]
     python tools/analysis_tools/benchmark.py attention:HomologousAttention \
         --vs attention:DenseAttention [--batch-size 8] [--tokens 197] [--embed-dims 384]
         [--heads 6] [--k-ratio 0.25] [--full-layer] [--profile]
 
 A step is forward + backward + optimizer step (AdamW) on a batch of
-preprocessed-shape inputs (B, 3, H, W). The two models alternate in rounds
+preprocessed-shape inputs (B, 3, H, W). FLOPs per step are counted from the
+model's shapes (``mimtoolkit.evaluation.block_flops.step_flops``: matrix
+products at 2 FLOPs per multiply-add; the encoder on the tokens it sees, the
+decoder, heads and frozen teacher; 3x the forward for trained modules, 1x for
+frozen ones), and MFU = FLOPs per step x steps/s / the device's dense bf16
+peak (``PEAK_TFLOPS`` or ``--peak-tflops``; none on a CPU without it). The two models alternate in rounds
 (R rounds of S steps each), so machine noise hits both alike; images/s is the
 median over rounds. ``--vs mmpretrain-mae`` builds mmpretrain's own ``MAE``
 (``MAEViT`` + ``MAEPretrainDecoder`` + ``MAEPretrainHead``) with the config's
@@ -36,6 +41,16 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from cli_common import run_cli  # noqa: E402
 
 REFERENCES = ('mmpretrain-mae', )
+#: Dense bf16 peak TFLOP/s by GPU name (SXM parts; a PCIe H100 has 756: pass --peak-tflops).
+PEAK_TFLOPS = {'A100': 312.0, 'H100': 989.0, 'H200': 989.0, 'L40S': 362.0}
+
+
+def peak_tflops(args) -> float:
+    """The device's dense bf16 peak: ``--peak-tflops``, else the table for a known GPU, else 0."""
+    if args.peak_tflops:
+        return args.peak_tflops
+    name = torch.cuda.get_device_name() if args.device == 'cuda' else ''
+    return next((peak for gpu, peak in PEAK_TFLOPS.items() if gpu in name), 0.0)
 
 
 def mmpretrain_mae_cfg(cfg: Config) -> dict:
@@ -93,11 +108,13 @@ class Stepper:
 
     def __init__(self, model, img, batch_size: int, amp: bool, device: str,
                  compile_blocks: bool = False) -> None:
+        from mimtoolkit.evaluation.block_flops import step_flops
         self.model = model.to(device)
+        self.inputs = torch.randn(batch_size, 3, img, img, device=device)
+        self.flops = step_flops(self.model, self.inputs)['step']  # before any compiling
         if compile_blocks:
             from mimtoolkit.engine.runner.compile_blocks import compile_blocks as compile_each
             compile_each(self.model, True)
-        self.inputs = torch.randn(batch_size, 3, img, img, device=device)
         self.optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
         self.dtype = precision(amp, device)
         self.scaler = torch.amp.GradScaler(device) if self.dtype == torch.float16 else None
@@ -173,10 +190,11 @@ class AttentionStepper:
 
     By default the attention core only (``scaled_dot_product_attention(q, k, v)``
     of the layer: dense SDPA, or TopK mask + SDPA); ``--full-layer`` adds the
-    qkv and output projections.
+    qkv and output projections. With ``amp`` the core's q, k, v are in the
+    ``--amp`` dtype and the layer runs under autocast.
     """
 
-    def __init__(self, spec: str, args) -> None:
+    def __init__(self, spec: str, args, amp: bool = False) -> None:
         from mmengine.registry import init_default_scope
 
         from mimtoolkit.registry import MODELS
@@ -187,14 +205,19 @@ class AttentionStepper:
         self.attn = MODELS.build(cfg).to(args.device).train()
         shape = ((args.batch_size, args.tokens, args.embed_dims) if args.full_layer else
                  (args.batch_size, args.heads, args.tokens, args.embed_dims // args.heads))
-        self.inputs = [torch.randn(shape, device=args.device, requires_grad=True)
+        self.dtype = precision(amp, args.device)
+        in_dtype = self.dtype if self.dtype and not args.full_layer else torch.float32
+        self.inputs = [torch.randn(shape, device=args.device, dtype=in_dtype, requires_grad=True)
                        for _ in range(1 if args.full_layer else 3)]
         self.fn = self.attn if args.full_layer else self.attn.scaled_dot_product_attention
         self.grad = torch.randn_like(self.inputs[0])
         self.device = args.device
 
     def step(self) -> None:
-        self.fn(*self.inputs).backward(self.grad)
+        with (torch.autocast(self.device, dtype=self.dtype) if self.dtype
+              else contextlib.nullcontext()):
+            out = self.fn(*self.inputs)
+        out.backward(self.grad.to(out.dtype))
 
     def timed(self, steps: int) -> float:
         """Milliseconds per forward + backward."""
@@ -217,7 +240,8 @@ def attention_main(args) -> None:
     """Interleaved forward + backward timing of attention layers, with a profile of the first."""
     specs = [args.config] + ([args.vs] if args.vs else [])
     torch.manual_seed(args.seed)
-    steppers = [AttentionStepper(spec, args) for spec in specs]
+    steppers = [AttentionStepper(spec, args, amp)
+                for spec, amp in zip(specs, (args.amp, args.vs_amp))]
     for stepper in steppers:
         for _ in range(args.warmup):
             stepper.step()
@@ -231,9 +255,10 @@ def attention_main(args) -> None:
     print(f'device: {device}; torch {torch.__version__}; {part}; B {args.batch_size}, '
           f'N {args.tokens}, C {args.embed_dims}, {args.heads} heads, k_ratio {args.k_ratio}; '
           f'{args.rounds} rounds x {args.steps} steps after {args.warmup} warm-up steps')
-    print('| layer | ms per forward+backward (median) | min-max |\n|---|---|---|')
-    for spec, t in zip(specs, times):
-        print(f'| {spec} | {statistics.median(t):.2f} | {min(t):.2f}-{max(t):.2f} |')
+    print('| layer | precision | ms per forward+backward (median) | min-max |\n|---|---|---|---|')
+    for spec, t, stepper in zip(specs, times, steppers):
+        prec = str(stepper.dtype)[6:] if stepper.dtype else 'fp32'
+        print(f'| {spec} | {prec} | {statistics.median(t):.2f} | {min(t):.2f}-{max(t):.2f} |')
     if len(specs) == 2:
         ratio = statistics.median(times[0]) / statistics.median(times[1])
         print(f'ratio (LAYER / reference time): {ratio:.2f}')
@@ -260,6 +285,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--warmup', type=int, default=3, help='untimed steps per model')
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--peak-tflops', type=float, default=None,
+                        help='dense bf16 peak of the device for MFU (default: PEAK_TFLOPS)')
     parser.add_argument('--tokens', type=int, default=197, help='attention: N')
     parser.add_argument('--embed-dims', type=int, default=384, help='attention: C')
     parser.add_argument('--heads', type=int, default=6, help='attention: heads')
@@ -331,14 +358,17 @@ def main(argv=None) -> None:
         f'CPU, {torch.get_num_threads()} threads')
     print(f'device: {device}; torch {torch.__version__}; batch {batch_size}; '
           f'{args.rounds} rounds x {args.steps} steps after {args.warmup} warm-up steps')
-    print('| model | precision | images/s (median) | min-max | peak memory (MiB) |')
-    print('|---|---|---|---|---|')
+    peak = peak_tflops(args)
+    print('| model | precision | images/s (median) | min-max | peak memory (MiB) '
+          '| GFLOPs/step | MFU |')
+    print('|---|---|---|---|---|---|---|')
     for (spec, amp, compiled), med, r, mem, stepper in zip(specs, medians, rates, memories,
                                                            steppers):
         prec = f'{str(stepper.dtype)[6:]} autocast' if stepper.dtype else 'fp32'
         prec += ', compiled' if compiled else ''
+        mfu = f'{stepper.flops * med / batch_size / (peak * 1e12):.1%}' if peak else '-'
         print(f'| {osp.basename(spec)} | {prec} | {med:.1f} | {min(r):.1f}-{max(r):.1f} '
-              f'| {mem:.0f} |')
+              f'| {mem:.0f} | {stepper.flops / 1e9:.1f} | {mfu} |')
     if len(medians) == 2:
         print(f'ratio (CONFIG / reference images/s): {medians[0] / medians[1]:.2f}')
 
