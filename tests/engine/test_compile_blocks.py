@@ -37,36 +37,41 @@ def losses_and_grads(model, images):
     return {k: v.item() for k, v in losses.items()}, grads
 
 
-def compare_compiled(cfg, compile_cfg):
+def eager_then_compiled(cfg, compile_cfg):
+    """One model's eager step, then two steps after compiling its blocks (the first call
+    compiles, the second runs the cached graphs); its parameter names before and after."""
     torch.manual_seed(0)
     model = MODELS.build(copy.deepcopy(cfg))
     model.init_weights()
     images = torch.rand(4, 3, 32, 32)
-    eager, eager_grads = losses_and_grads(model, images)
+    eager = losses_and_grads(model, images)
     keys = list(model.state_dict())
-    assert compile_blocks(model, compile_cfg) >= 2  # at least the encoder's blocks
-    for _ in range(2):  # the first call compiles, the second runs the cached graphs
-        compiled, grads = losses_and_grads(model, images)
-        assert compiled == pytest.approx(eager, rel=1e-5, abs=1e-6)
+    blocks = compile_blocks(model, compile_cfg)
+    compiled = [losses_and_grads(model, images) for _ in range(2)]
+    return dict(eager=eager, compiled=compiled, blocks=blocks, keys=(keys,
+                                                                      list(model.state_dict())))
+
+
+@pytest.mark.parametrize('name,compile_cfg', [
+    # graph capture and autograd through dynamo (aot_eager: no code generation, fast)
+    *[(name, dict(backend='aot_eager')) for name in (
+        'MAE', 'MaskFeat', 'BEiT', 'IMAE', 'MixedAE', 'MR-MAE', 'SemanticMIM', 'ConvMAE',
+        'MixedAE-homologous')],
+    # the default backend (inductor's generated CPU code), as --compile uses it
+    pytest.param('MAE', True, marks=pytest.mark.slow, id='MAE-inductor'),
+])
+def test_every_pretrainer_compiled_per_block_gives_the_eager_step(examples, name, compile_cfg):
+    if compile_cfg is True:
+        torch._dynamo.reset()
+    run = eager_then_compiled(examples[name], compile_cfg)
+    assert run['blocks'] >= 2  # at least the encoder's blocks
+    eager_losses, eager_grads = run['eager']
+    for losses, grads in run['compiled']:
+        assert losses == pytest.approx(eager_losses, rel=1e-5, abs=1e-6)
         assert grads.keys() == eager_grads.keys()
-        for name, grad in grads.items():
-            torch.testing.assert_close(grad, eager_grads[name], rtol=1e-4, atol=1e-6,
-                                       msg=name)
-    assert list(model.state_dict()) == keys  # checkpoints keep their names
-
-
-@pytest.mark.parametrize('name', ['MAE', 'MaskFeat', 'BEiT', 'IMAE', 'MixedAE', 'MR-MAE',
-                                  'SemanticMIM', 'ConvMAE', 'MixedAE-homologous'])
-def test_every_pretrainer_compiled_per_block_gives_the_eager_step(examples, name):
-    """Graph capture and autograd through dynamo (aot_eager: no code generation, fast)."""
-    compare_compiled(examples[name], dict(backend='aot_eager'))
-
-
-@pytest.mark.slow
-def test_mae_compiled_with_inductor_gives_the_eager_step(examples):
-    """The default backend (inductor's generated CPU code), as --compile uses it."""
-    torch._dynamo.reset()
-    compare_compiled(examples['MAE'], True)
+        for key, grad in grads.items():
+            torch.testing.assert_close(grad, eager_grads[key], rtol=1e-4, atol=1e-6, msg=key)
+    assert run['keys'][0] == run['keys'][1]  # checkpoints keep their names
 
 
 def test_a_bad_compile_value_is_named():
