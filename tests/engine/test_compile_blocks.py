@@ -48,8 +48,8 @@ def eager_then_compiled(cfg, compile_cfg):
     keys = list(model.state_dict())
     blocks = compile_blocks(model, compile_cfg)
     compiled = [losses_and_grads(model, images) for _ in range(2)]
-    return dict(eager=eager, compiled=compiled, blocks=blocks, keys=(keys,
-                                                                      list(model.state_dict())))
+    return dict(eager=eager, compiled=compiled, blocks=blocks,
+                keys=(keys, list(model.state_dict())))
 
 
 @pytest.mark.parametrize('name,compile_cfg', [
