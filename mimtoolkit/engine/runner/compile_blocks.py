@@ -39,5 +39,6 @@ def compile_blocks(model: nn.Module, compile_cfg: Union[bool, dict]) -> int:
               for block in lst if not isinstance(block, nn.ModuleList)]
     for block in blocks:
         block.compile(**kwargs)
+    # blocks of one class share a code object, so their graphs count against one cache
     torch._dynamo.config.cache_size_limit = max(torch._dynamo.config.cache_size_limit, 64)
     return len(blocks)

@@ -147,5 +147,5 @@ class FeatureDistillHead(BaseModule):
         groups of the view's rows (i-MAE's branches: h_1 of every image, then h_2)."""
         target = self.targets(view, features)
         pred = self.proj(view.tokens)
-        return torch.stack([self.loss_module(p.float(), t.float()) for p, t in zip(
+        return torch.stack([self.loss_module(p, t) for p, t in zip(
             pred.chunk(num_groups), target.chunk(num_groups))])

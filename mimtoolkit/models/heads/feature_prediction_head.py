@@ -58,5 +58,4 @@ class FeaturePredictionHead(BaseModule):
             dict[str, Tensor]: ``{loss_name: scalar}``.
         """
         pred = self.predictor(tokens)
-        return {self.loss_name: self.loss_weight * self.loss_module(pred.float(), target.float(),
-                                                                    mask)}
+        return {self.loss_name: self.loss_weight * self.loss_module(pred, target, mask)}

@@ -57,5 +57,4 @@ class TokenClassificationHead(BaseModule):
         """
         masked = mask.bool()
         logits = self.classifier(tokens[masked])  # (M, V)
-        return {self.loss_name: self.loss_weight * self.loss_module(logits.float(),
-                                                                    target[masked])}
+        return {self.loss_name: self.loss_weight * self.loss_module(logits, target[masked])}

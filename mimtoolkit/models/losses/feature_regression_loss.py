@@ -54,13 +54,12 @@ class FeatureRegressionLoss(nn.Module):
         self.beta = float(beta)
 
     def token_errors(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        """(...,) fp32 error of every token.
+        """(...,) error of every token (fp32 inputs: :meth:`forward` casts them).
 
         Args:
             pred (Tensor): (..., D) predicted features.
             target (Tensor): (..., D) target features (no gradient needed).
         """
-        pred, target = pred.float(), target.float()
         if self.target_norm == 'layer_norm':
             target = F.layer_norm(target, target.shape[-1:])
         if self.criterion == 'cosine':

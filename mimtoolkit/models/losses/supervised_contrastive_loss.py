@@ -57,7 +57,7 @@ class SupervisedContrastiveLoss(nn.Module):
         Returns:
             Tensor: Scalar, fp32.
         """
-        z = F.normalize(features.float(), dim=-1)
+        z = F.normalize(features, dim=-1)
         logits = z @ z.transpose(1, 2) / self.temperature  # (B, L, L)
         eye = torch.eye(logits.shape[-1], dtype=torch.bool, device=logits.device)
         same = labels.unsqueeze(2) == labels.unsqueeze(1)
