@@ -6,6 +6,7 @@ import os.path as osp
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 import torch
@@ -61,7 +62,28 @@ def _free_module_temp(request, tmp_path_factory):
     release_memory()
     if request.session.testsfailed == failed:
         for name in set(os.listdir(base)) - before:
-            shutil.rmtree(base / name, ignore_errors=True)
+            if not name.startswith(SHARED_PREFIX):
+                shutil.rmtree(base / name, ignore_errors=True)
+
+
+#: Names of the session's shared run dirs (``shared_dir``): module cleanup leaves them.
+SHARED_PREFIX = 'shared-'
+
+
+def shared_dir(tmp_path_factory, name: str):
+    """A temp dir every module of the session sees, and a lock file to fill it once.
+
+    Under pytest-xdist it is beside the workers' own base dirs (in the controller's, which
+    pytest removes after a passing session); otherwise in the session's base dir.
+
+    Returns:
+        tuple[pathlib.Path, str]: The dir (not created) and its lock file's path.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get('PYTEST_XDIST_WORKER'):
+        base = base.parent
+    path = base / f'{SHARED_PREFIX}{name}'
+    return path, f'{path}.lock'
 
 
 def with_value(cfg: dict, path, value) -> dict:
@@ -90,15 +112,56 @@ def tool_command(args, env_extra=None):
     return ([sys.executable] if args[0].endswith('.py') else ['bash']) + list(args), env
 
 
-def run_tool(args, timeout=900, env_extra=None, check=True):
-    """Run a repo tool as a user would; returns the CompletedProcess."""
+_SERVER = []  # this process's ToolServer, started on first use
+
+
+def _tool_server():
+    if not _SERVER:
+        import atexit
+        import tempfile
+        from .tool_server import ToolServer
+        _, env = tool_command(['x.py'])
+        _SERVER.append(ToolServer(env, tempfile.mkdtemp(prefix='mimtoolkit-tools-')))
+        atexit.register(_SERVER[0].close)
+    return _SERVER[0]
+
+
+class _Subprocess:
+    """A tool run in a plain subprocess (shell tools, ``MIMTOOLKIT_TEST_COLD_TOOLS=1``)."""
+
+    def __init__(self, cmd, env, merged):
+        self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, text=True,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT if merged else subprocess.PIPE)
+
+    def wait(self, timeout):
+        try:
+            out, err = self.proc.communicate(timeout=timeout)
+        finally:
+            self.proc.kill()
+        return self.proc.returncode, out, err or ''
+
+    def kill(self):
+        self.proc.kill()
+
+
+def start_tool(args, env_extra=None, merged=False):
+    """Start a repo tool as a user would: ``.py`` tools in a fork of the warm tool server
+    (``tests/tool_server.py``), shell tools in bash; ``.wait(timeout)`` gives
+    ``(returncode, stdout, stderr)`` (stderr in stdout when ``merged``)."""
     cmd, env = tool_command(args, env_extra)
-    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=timeout)
-    if check and proc.returncode != 0:
-        raise AssertionError(f'{cmd} exited {proc.returncode}\n--- stdout\n{proc.stdout[-4000:]}'
-                             f'\n--- stderr\n{proc.stderr[-6000:]}')
-    return proc
+    if args[0].endswith('.py') and not os.environ.get('MIMTOOLKIT_TEST_COLD_TOOLS'):
+        return _tool_server().start(list(args), env, REPO, merged)
+    return _Subprocess(cmd, env, merged)
+
+
+def run_tool(args, timeout=900, env_extra=None, check=True):
+    """Run a repo tool as a user would (see ``start_tool``); a CompletedProcess."""
+    code, out, err = start_tool(args, env_extra).wait(timeout)
+    if check and code != 0:
+        raise AssertionError(f'{args} exited {code}\n--- stdout\n{out[-4000:]}'
+                             f'\n--- stderr\n{err[-6000:]}')
+    return subprocess.CompletedProcess(args, code, out, err)
 
 
 def run_tools_together(runs, timeout=900):
@@ -111,20 +174,19 @@ def run_tools_together(runs, timeout=900):
     Returns:
         list[str]: Each one's stdout + stderr; an AssertionError names the first that failed.
     """
-    procs = []
-    for args, env_extra in runs:
-        cmd, env = tool_command(args, env_extra)
-        procs.append(subprocess.Popen(cmd, cwd=REPO, env=env, text=True,
-                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
+    started = [start_tool(args, env_extra, merged=True) for args, env_extra in runs]
+    deadline = time.monotonic() + timeout
+    results = []
     try:
-        outputs = [proc.communicate(timeout=timeout)[0] for proc in procs]
+        for run in started:
+            results.append(run.wait(max(1.0, deadline - time.monotonic())))
     finally:
-        for proc in procs:
-            proc.kill()
-    for (args, env_extra), proc, out in zip(runs, procs, outputs):
-        if proc.returncode != 0:
-            raise AssertionError(f'{args} with {env_extra} exited {proc.returncode}\n{out[-6000:]}')
-    return outputs
+        for run in started[len(results):]:
+            run.kill()
+    for (args, env_extra), (code, out, _) in zip(runs, results):
+        if code != 0:
+            raise AssertionError(f'{args} with {env_extra} exited {code}\n{out[-6000:]}')
+    return [out for _, out, _ in results]
 
 
 @pytest.fixture

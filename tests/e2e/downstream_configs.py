@@ -6,6 +6,7 @@ import os.path as osp
 from typing import List, Tuple
 
 from ..conftest import REPO, run_tool
+from .helpers import val_metrics
 
 ARCH = dict(embed_dims=32, num_layers=4, num_heads=2, feedforward_channels=64)
 CONV_ARCH = dict(embed_dims=[16, 24, 32], depths=[1, 1, 2], num_heads=2)
@@ -188,15 +189,25 @@ default_hooks = dict(logger=dict(interval=1))
     return path
 
 
-def train_and_test(config: str, ckpt: str, work_dir: str, trained: str):
-    """tools/train.py then tools/test.py on the trained weights; (train log, metrics)."""
+def train_downstream(config: str, ckpt: str, work_dir: str) -> Tuple[str, dict]:
+    """tools/train.py from a pretraining checkpoint; it validates after its last iteration or
+    epoch (mmengine's loops always do).
+
+    Returns:
+        tuple[str, dict]: The train log, and the metrics of that validation.
+    """
     train = run_tool(['tools/train.py', config, '--work-dir', work_dir,
                       '--cfg-options', f'model.backbone.init_cfg.checkpoint={ckpt}'])
+    return train.stdout + train.stderr, val_metrics(work_dir)
+
+
+def evaluate_downstream(config: str, ckpt: str, work_dir: str, trained: str) -> dict:
+    """tools/test.py on the weights ``train_downstream`` saved as ``trained``; its metrics."""
     out = osp.join(work_dir, 'metrics.json')
     run_tool(['tools/test.py', config, osp.join(work_dir, trained), '--work-dir', work_dir,
               '--out', out, '--cfg-options', f'model.backbone.init_cfg.checkpoint={ckpt}'])
     with open(out) as f:
-        return train.stdout + train.stderr, json.load(f)
+        return json.load(f)
 
 
 def check_backbone_log(log: str, kind: str) -> None:

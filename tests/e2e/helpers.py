@@ -17,13 +17,26 @@ SMALL_PHOTO_RUN = [
 ]
 
 
-def scalars(work_dir: str) -> List[dict]:
-    """Per-iteration log records (mmengine's vis_data/scalars.json) of all runs in work_dir."""
+def log_records(work_dir: str) -> List[dict]:
+    """Every record of mmengine's vis_data/scalars.json of all runs in work_dir, in order."""
     records = []
     for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
         with open(path) as f:
             records += [json.loads(line) for line in f if line.strip()]
-    return [r for r in records if 'loss' in r]
+    return records
+
+
+def scalars(work_dir: str) -> List[dict]:
+    """Per-iteration training log records of all runs in work_dir."""
+    return [r for r in log_records(work_dir) if 'loss' in r]
+
+
+def val_metrics(work_dir: str) -> dict:
+    """The metrics of the last validation logged in work_dir (``step``, ``time`` and
+    ``data_time`` left out)."""
+    vals = [r for r in log_records(work_dir) if 'loss' not in r]
+    assert vals, f'no validation was logged in {work_dir}'
+    return {k: v for k, v in vals[-1].items() if k not in ('step', 'time', 'data_time')}
 
 
 def loss_went_down(records: List[dict], key: str, window: int = 5) -> bool:

@@ -1,17 +1,16 @@
-"""The showcase hybrids of configs/compose end to end: an MAE teacher, then each hybrid through
-tools/train.py on the embedded photos, then its checkpoint through the shipped ADE20K UperNet
-config (tools/train.py + tools/test.py)."""
+"""The showcase hybrids of configs/compose end to end: each hybrid through tools/train.py on
+the embedded photos (the shared MAE as teacher), then its checkpoint through the shipped
+ADE20K UperNet config (tools/train.py, which validates at its end)."""
 import pytest
 import torch
 
 from ..conftest import run_tool
 from ..transfer_fixtures import make_ade20k
-from .downstream_configs import seg_config, train_and_test
+from .downstream_configs import seg_config, train_downstream
 from .helpers import SMALL_PHOTO_RUN, loss_went_down, scalars
 
 pytestmark = pytest.mark.slow
 
-MAE = 'configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
 # hybrid -> (config, downstream backbone kind, the losses it logs)
 HYBRIDS = {
     'mixedae-mimic': ('configs/compose/mixedae-mimic_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py',
@@ -33,12 +32,10 @@ SMALL = [*SMALL_PHOTO_RUN, 'custom_hooks=[]']
 
 
 @pytest.fixture(scope='module')
-def runs(tmp_path_factory):
-    """Work dirs of the MAE teacher (2 epochs) and of every hybrid (4 epochs), the fixtures."""
+def runs(tmp_path_factory, mae_photo_run):
+    """Work dirs of every hybrid (4 epochs, the shared MAE as teacher), the fixtures."""
     root = tmp_path_factory.mktemp('compose')
-    run_tool(['tools/train.py', MAE, '--work-dir', str(root / 'mae'), '--cfg-options', *SMALL,
-              'train_cfg.max_epochs=2'])
-    teacher = f"model.aux_heads.0.teacher.checkpoint={root / 'mae' / 'epoch_2.pth'}"
+    teacher = f'model.aux_heads.0.teacher.checkpoint={mae_photo_run}/epoch_8.pth'
     for name, (config, _, losses) in HYBRIDS.items():
         run_tool(['tools/train.py', config, '--work-dir', str(root / name), '--cfg-options',
                   *SMALL, 'train_cfg.max_epochs=4', *([teacher] if 'loss_mimic' in losses else [])])
@@ -68,7 +65,7 @@ def test_hybrid_checkpoint_transfers_through_the_downstream_configs(runs, name, 
     kind = HYBRIDS[name][1]
     ckpt = str(runs['root'] / name / 'epoch_4.pth')
     config = seg_config(str(tmp_path), kind, runs['ade'], arch=MIM_TINY, num_proxy_tokens=8)
-    log, metrics = train_and_test(config, ckpt, str(tmp_path / 'work'), 'iter_2.pth')
+    log, metrics = train_downstream(config, ckpt, str(tmp_path / 'work'))
     assert 0.0 <= metrics['mIoU'] <= 100.0
     assert 'missing: none' in log
     # what each parent's pretraining alone had is named as left out, nothing else is dropped

@@ -21,15 +21,14 @@ SEMANTIC = ['train_dataloader.batch_sampler.type=SemanticPairBatchSampler',
 
 
 @pytest.fixture(scope='module')
-def runs(tmp_path_factory):
+def runs(tmp_path_factory, mae_photo_run):
+    """The run dir, the MAE teacher's checkpoint, the i-MAE's (6 epochs) checkpoint."""
     root = tmp_path_factory.mktemp('imae')
-    mae, imae = str(root / 'mae'), str(root / 'imae')
-    run_tool(['tools/train.py', MAE, '--work-dir', mae, '--cfg-options', *SMALL,
-              'train_cfg.max_epochs=6', 'custom_hooks=[]'])
+    mae, imae = f'{mae_photo_run}/epoch_8.pth', str(root / 'imae')
     run_tool(['tools/train.py', IMAE, '--work-dir', imae, '--cfg-options', *SMALL,
               'train_cfg.max_epochs=6', 'custom_hooks.0.interval=10',
-              f'model.distill_head.teacher.checkpoint={mae}/epoch_6.pth'])
-    return root, f'{mae}/epoch_6.pth', f'{imae}/epoch_6.pth'
+              f'model.distill_head.teacher.checkpoint={mae}'])
+    return root, mae, f'{imae}/epoch_6.pth'
 
 
 def test_imae_distils_from_the_mae_and_its_losses_go_down(runs):

@@ -10,7 +10,6 @@ from .helpers import SMALL_PHOTO_RUN, loss_went_down, scalars
 
 pytestmark = pytest.mark.slow
 
-MAE = 'configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
 MRMAE = 'configs/mrmae/mrmae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
 MRMAE_CONV = 'configs/mrmae/mrmae_convvit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
 MAE_FASHION = 'configs/mae/mae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py'
@@ -19,12 +18,9 @@ SMALL = SMALL_PHOTO_RUN
 
 
 @pytest.fixture(scope='module')
-def runs(tmp_path_factory):
+def runs(tmp_path_factory, mae_photo_run):
     root = tmp_path_factory.mktemp('mrmae')
-    mae = str(root / 'mae')
-    run_tool(['tools/train.py', MAE, '--work-dir', mae, '--cfg-options', *SMALL,
-              'train_cfg.max_epochs=6', 'custom_hooks=[]'])
-    teacher = f'model.aux_heads.0.teacher.checkpoint={mae}/epoch_6.pth'
+    teacher = f'model.aux_heads.0.teacher.checkpoint={mae_photo_run}/epoch_8.pth'
     run_tool(['tools/train.py', MRMAE, '--work-dir', str(root / 'vit'), '--cfg-options',
               *SMALL, 'train_cfg.max_epochs=6', 'custom_hooks.0.interval=10', teacher])
     run_tool(['tools/train.py', MRMAE_CONV, '--work-dir', str(root / 'conv'), '--cfg-options',

@@ -8,42 +8,30 @@ import pytest
 import torch
 
 from ..conftest import REPO, free_port, run_tool
-from .helpers import loss_went_down, scalars
+from .helpers import SMALL_PHOTO_RUN, loss_went_down, scalars
 
 pytestmark = pytest.mark.slow
 
 MAE_SKIMAGE = 'configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
 MAEFEAT_SKIMAGE = 'configs/maskfeat/maskfeat_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
-SMALL = [
-    'train_dataloader.dataset.crops_per_photo=4',  # 68 images: 5 iterations of 16 an epoch
-    'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
-    'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=1',
-    'log_processor.window_size=1'
-]
+SMALL = SMALL_PHOTO_RUN
 
 
-@pytest.fixture(scope='module')
-def mae_run(tmp_path_factory):
-    work_dir = str(tmp_path_factory.mktemp('mae'))
-    run_tool(['tools/train.py', MAE_SKIMAGE, '--work-dir', work_dir, '--cfg-options', *SMALL,
-              'train_cfg.max_epochs=8', 'custom_hooks.0.interval=16'])
-    return work_dir
-
-
-def test_mae_trains_loss_goes_down_and_leaves_checkpoint_log_and_figure(mae_run):
-    records = scalars(mae_run)
+def test_mae_trains_loss_goes_down_and_leaves_checkpoint_log_and_figure(mae_photo_run):
+    records = scalars(mae_photo_run)
     assert len(records) == 40 and all('loss_rec' in r for r in records)
     assert loss_went_down(records, 'loss_rec')
-    assert osp.isfile(osp.join(mae_run, 'epoch_8.pth'))
-    figures = glob.glob(osp.join(mae_run, '*', 'vis_data', 'vis_image', 'reconstruction_*.png'))
+    assert osp.isfile(osp.join(mae_photo_run, 'epoch_8.pth'))
+    figures = glob.glob(osp.join(mae_photo_run, '*', 'vis_data', 'vis_image',
+                                 'reconstruction_*.png'))
     assert len(figures) == 3  # iterations 16 and 32, and the end of training (40)
     assert mmcv.imread(figures[0]).shape == (4 * 64, 4 * 64, 3)
 
 
-def test_resume_continues_from_the_checkpoint(mae_run, tmp_path):
+def test_resume_continues_from_the_checkpoint(mae_photo_run, tmp_path):
     import shutil
     work_dir = str(tmp_path / 'resumed')
-    shutil.copytree(mae_run, work_dir)
+    shutil.copytree(mae_photo_run, work_dir)
     proc = run_tool(['tools/train.py', MAE_SKIMAGE, '--work-dir', work_dir, '--resume',
                      '--cfg-options', *SMALL, 'train_cfg.max_epochs=9',
                      'custom_hooks.0.interval=1000'])
@@ -54,16 +42,16 @@ def test_resume_continues_from_the_checkpoint(mae_run, tmp_path):
     assert osp.isfile(osp.join(work_dir, 'epoch_9.pth'))
 
 
-def test_visualize_reconstruction_tool(mae_run, tmp_path):
+def test_visualize_reconstruction_tool(mae_photo_run, tmp_path):
     out = str(tmp_path / 'rec.png')
     run_tool(['tools/analysis_tools/visualize_reconstruction.py', MAE_SKIMAGE,
-              osp.join(mae_run, 'epoch_8.pth'), '--out', out, '--num-images', '3'])
+              osp.join(mae_photo_run, 'epoch_8.pth'), '--out', out, '--num-images', '3'])
     assert mmcv.imread(out).shape == (3 * 64, 4 * 64, 3)
 
 
-def test_visualize_refuses_a_checkpoint_of_another_model(mae_run, tmp_path):
+def test_visualize_refuses_a_checkpoint_of_another_model(mae_photo_run, tmp_path):
     proc = run_tool(['tools/analysis_tools/visualize_reconstruction.py', MAE_SKIMAGE,
-                     osp.join(mae_run, 'epoch_8.pth'), '--out', str(tmp_path / 'x.png'),
+                     osp.join(mae_photo_run, 'epoch_8.pth'), '--out', str(tmp_path / 'x.png'),
                      '--cfg-options', 'model.neck.decoder_embed_dim=64'], check=False)
     assert proc.returncode == 2
     assert 'checkpoint does not match the model: shapes differ' in proc.stderr
@@ -150,9 +138,9 @@ def test_benchmark_against_mmpretrain_mae(tmp_path):
     assert ratio > 0
 
 
-def test_plot_loss_curves_tool(mae_run, tmp_path):
+def test_plot_loss_curves_tool(mae_photo_run, tmp_path):
     out = str(tmp_path / 'curves.png')
-    proc = run_tool(['tools/analysis_tools/plot_loss_curves.py', mae_run, '--out', out])
+    proc = run_tool(['tools/analysis_tools/plot_loss_curves.py', mae_photo_run, '--out', out])
     assert 'loss_rec (40 points)' in proc.stdout
     assert mmcv.imread(out).shape == (400, 700, 3)
 
@@ -168,19 +156,19 @@ PROBE_SMALL = [
 
 
 @pytest.fixture(scope='module')
-def probe_run(mae_run, tmp_path_factory):
+def probe_run(mae_photo_run, tmp_path_factory):
     work_dir = str(tmp_path_factory.mktemp('probe'))
     proc = run_tool(['tools/train.py', PROBE, '--work-dir', work_dir, '--cfg-options',
                      *PROBE_SMALL,
-                     f'model.backbone.init_cfg.checkpoint={mae_run}/epoch_8.pth'])
+                     f'model.backbone.init_cfg.checkpoint={mae_photo_run}/epoch_8.pth'])
     return work_dir, proc.stdout + proc.stderr
 
 
-def test_linear_probe_loads_the_pretrained_backbone_and_keeps_it_frozen(mae_run, probe_run):
+def test_linear_probe_loads_the_pretrained_backbone_and_keeps_it_frozen(mae_photo_run, probe_run):
     import torch
     work_dir, log = probe_run
     probe = torch.load(osp.join(work_dir, 'epoch_2.pth'), weights_only=True)['state_dict']
-    mae = torch.load(osp.join(mae_run, 'epoch_8.pth'), weights_only=True)['state_dict']
+    mae = torch.load(osp.join(mae_photo_run, 'epoch_8.pth'), weights_only=True)['state_dict']
     for key in ('backbone.layers.0.attn.qkv.weight', 'backbone.ln1.weight', 'backbone.cls_token'):
         assert torch.equal(probe[key], mae[key]), key  # loaded, then frozen
     assert 'accuracy/top1' in log
@@ -205,9 +193,10 @@ def test_dist_test_two_processes(probe_run, tmp_path):
     assert 'accuracy/top1' in proc.stdout + proc.stderr
 
 
-def test_load_from_a_checkpoint_of_another_model_is_refused(mae_run, tmp_path):
+def test_load_from_a_checkpoint_of_another_model_is_refused(mae_photo_run, tmp_path):
     proc = run_tool(['tools/train.py', MAEFEAT_SKIMAGE, '--work-dir', str(tmp_path),
-                     '--cfg-options', *SMALL, f'load_from={mae_run}/epoch_8.pth'], check=False)
+                     '--cfg-options', *SMALL, f'load_from={mae_photo_run}/epoch_8.pth'],
+                    check=False)
     assert proc.returncode == 2
     assert 'load_from does not match the model' in proc.stderr
     assert 'Traceback' not in proc.stderr

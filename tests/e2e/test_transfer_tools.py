@@ -1,5 +1,6 @@
 """Transfer end to end: pretraining checkpoints of every backbone kind -> the shipped ADE20K
-UperNet and COCO Cascade Mask R-CNN configs -> tools/train.py -> tools/test.py metrics.
+UperNet and COCO Cascade Mask R-CNN configs -> tools/train.py (which validates after its last
+iteration or epoch) -> metrics; tools/test.py once per task, on one kind's trained weights.
 
 The shipped configs are run as they are, inherited by a tiny config that only shrinks them
 (model widths, image sizes, iterations) and points them at fixtures in the real formats
@@ -12,7 +13,7 @@ from mimtoolkit.registry import MODELS
 from ..conftest import free_port, run_tool, tiny_mae_cfg, tiny_maskfeat_cfg
 from ..transfer_fixtures import make_ade20k, make_coco, make_voc
 from .downstream_configs import (ARCH, CONV_ARCH, KINDS, check_backbone_log, det_config,
-                                 seg_config, train_and_test, voc_config)
+                                 evaluate_downstream, seg_config, train_downstream, voc_config)
 
 pytestmark = pytest.mark.slow
 
@@ -47,33 +48,50 @@ def data(tmp_path_factory):
                 coco=make_coco(str(root / 'coco')), voc=make_voc(str(root / 'voc')))
 
 
+#: The kind whose trained weights tools/test.py scores, once per task: SemanticMIM's, whose
+#: pretraining checkpoint has the most to leave out ([MASK] branch, mask token).
+TESTED_KIND = 'vit-proxies'
+
+
+def check_test_tool_scores_as_training_validated(config, kind, data, work_dir, trained,
+                                                 metrics):
+    """tools/test.py on the saved weights gives the metrics of the end-of-training validation
+    (same weights, same data: scoring is deterministic)."""
+    tested = evaluate_downstream(config, data['ckpts'][kind], work_dir, trained)
+    assert {k: tested[k] for k in metrics} == pytest.approx(metrics, abs=1e-6)
+
+
 @pytest.mark.parametrize('kind', KINDS)
-def test_upernet_on_ade20k_trains_and_tests_from_a_pretraining_checkpoint(kind, data, tmp_path):
-    config = seg_config(str(tmp_path), kind, data['ade'])
-    log, metrics = train_and_test(config, data['ckpts'][kind], str(tmp_path / 'work'),
-                                  'iter_2.pth')
+def test_upernet_on_ade20k_trains_and_scores_from_a_pretraining_checkpoint(kind, data,
+                                                                           tmp_path):
+    config, work = seg_config(str(tmp_path), kind, data['ade']), str(tmp_path / 'work')
+    log, metrics = train_downstream(config, data['ckpts'][kind], work)
     check_backbone_log(log, kind)
     assert 0.0 <= metrics['mIoU'] <= 100.0
     assert {'aAcc', 'mIoU', 'mAcc'} <= set(metrics)
+    if kind == TESTED_KIND:
+        check_test_tool_scores_as_training_validated(config, kind, data, work, 'iter_2.pth',
+                                                     metrics)
 
 
 @pytest.mark.parametrize('kind', KINDS)
-def test_cascade_mask_rcnn_on_coco_trains_and_tests_from_a_pretraining_checkpoint(
+def test_cascade_mask_rcnn_on_coco_trains_and_scores_from_a_pretraining_checkpoint(
         kind, data, tmp_path):
-    config = det_config(str(tmp_path), kind, data['coco'])
-    log, metrics = train_and_test(config, data['ckpts'][kind], str(tmp_path / 'work'),
-                                  'epoch_1.pth')
+    config, work = det_config(str(tmp_path), kind, data['coco']), str(tmp_path / 'work')
+    log, metrics = train_downstream(config, data['ckpts'][kind], work)
     check_backbone_log(log, kind)
     for task in ('bbox', 'segm'):
         assert -1.0 <= metrics[f'coco/{task}_mAP'] <= 1.0
         assert f'coco/{task}_mAP_50' in metrics
+    if kind == TESTED_KIND:
+        check_test_tool_scores_as_training_validated(config, kind, data, work, 'epoch_1.pth',
+                                                     metrics)
 
 
 @pytest.mark.parametrize('kind', ['vit', 'convvit'])
-def test_mrmae_mask_rcnn_with_the_simple_pyramid_trains_and_tests(kind, data, tmp_path):
+def test_mrmae_mask_rcnn_with_the_simple_pyramid_trains_and_scores(kind, data, tmp_path):
     config = det_config(str(tmp_path), kind, data['coco'], simple_pyramid=True)
-    log, metrics = train_and_test(config, data['ckpts'][kind], str(tmp_path / 'work'),
-                                  'epoch_1.pth')
+    log, metrics = train_downstream(config, data['ckpts'][kind], str(tmp_path / 'work'))
     check_backbone_log(log, kind)
     assert 'SimpleFeaturePyramid' in log and 'MaskRCNN' in log
     for task in ('bbox', 'segm'):
@@ -82,8 +100,7 @@ def test_mrmae_mask_rcnn_with_the_simple_pyramid_trains_and_tests(kind, data, tm
 
 def test_voc_frozen_probe_trains_at_the_loss_size_and_scores_at_the_input_size(data, tmp_path):
     config = voc_config(str(tmp_path), data['voc'])
-    log, metrics = train_and_test(config, data['ckpts']['vit-proxies'],
-                                  str(tmp_path / 'work'), 'epoch_1.pth')
+    log, metrics = train_downstream(config, data['ckpts']['vit-proxies'], str(tmp_path / 'work'))
     assert 'missing: none' in log and 'loss_ce' in log
     assert {'aAcc', 'mIoU', 'mAcc'} <= set(metrics) and 0.0 <= metrics['mIoU'] <= 100.0
     import torch
