@@ -1,0 +1,105 @@
+"""Images per second of a training data pipeline, per core and through the dataloader, next to
+the decode-only floor of the same files.
+
+Per core: the pipeline's ``dataset[i]`` in this process with one torch and one OpenCV thread.
+Through the loader: mmengine's ``Runner.build_dataloader`` with W worker processes (collation
+included), the first batch excluded (worker start-up). Decode floors: the files' bytes read
+and decoded to an RGB array by Pillow, OpenCV (mmcv's default backend) and torchvision's
+``decode_image`` (``decode_jpeg`` for a JPEG), one thread.
+"""
+import time
+from typing import Callable, Dict, Sequence
+
+import torch
+
+#: Decode-only floors: name -> (path -> decoded image).
+DECODERS: Dict[str, Callable[[str], object]] = {}
+
+
+def _decoder(name: str):
+
+    def register(fn):
+        DECODERS[name] = fn
+        return fn
+
+    return register
+
+
+@_decoder('Pillow')
+def _decode_pillow(path: str):
+    import numpy as np
+    from PIL import Image
+    with Image.open(path) as image:
+        return np.asarray(image.convert('RGB'))
+
+
+@_decoder('OpenCV')
+def _decode_opencv(path: str):
+    import cv2
+    import numpy as np
+    with open(path, 'rb') as f:
+        data = np.frombuffer(f.read(), np.uint8)
+    return cv2.cvtColor(cv2.imdecode(data, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+
+
+@_decoder('torchvision decode_image')
+def _decode_torchvision(path: str):
+    from torchvision.io import ImageReadMode, decode_image, read_file
+    return decode_image(read_file(path), mode=ImageReadMode.RGB)  # decode_jpeg for a JPEG
+
+
+def one_thread() -> None:
+    """One torch thread and one OpenCV thread in this process: a per-core measurement."""
+    import cv2
+    torch.set_num_threads(1)
+    cv2.setNumThreads(1)
+
+
+def decode_rates(paths: Sequence[str]) -> Dict[str, float]:
+    """Images/s of decoding ``paths`` (read + decode to RGB), per decoder, one thread."""
+    rates = {}
+    for name, decode in DECODERS.items():
+        decode(paths[0])  # library start-up
+        start = time.perf_counter()
+        for path in paths:
+            decode(path)
+        rates[name] = len(paths) / (time.perf_counter() - start)
+    return rates
+
+
+def pipeline_rate(dataset, num_images: int) -> float:
+    """Images/s of ``dataset[i]`` (load + every transform) for the first ``num_images`` items,
+    in this process (call :func:`one_thread` first for a per-core figure)."""
+    dataset[0]  # lazy init, library start-up
+    start = time.perf_counter()
+    for i in range(num_images):
+        dataset[i % len(dataset)]
+    return num_images / (time.perf_counter() - start)
+
+
+def loader_rate(loader_cfg: dict, num_batches: int) -> float:
+    """Images/s through mmengine's dataloader built from ``loader_cfg`` (worker processes,
+    sampler, collation), over ``num_batches`` batches after the first.
+
+    Args:
+        loader_cfg (dict): A ``train_dataloader`` config (its dataset built by the registry).
+        num_batches (int): Timed batches.
+    """
+    from mmengine.runner import Runner
+    loader = Runner.build_dataloader(loader_cfg, seed=0)
+    batches = iter(loader)
+    next(batches)  # worker start-up and their first batch
+    count, start = 0, time.perf_counter()
+    for _ in range(num_batches):
+        try:
+            batch = next(batches)
+        except StopIteration:
+            batches = iter(loader)
+            batch = next(batches)
+        count += len(batch['inputs'])
+    return count / (time.perf_counter() - start)
+
+
+def cores_per_gpu(step_img_s: float, per_core_img_s: float) -> float:
+    """CPU cores a GPU needs to be fed: its training images/s over one core's images/s."""
+    return step_img_s / per_core_img_s

@@ -1,0 +1,114 @@
+"""Images/s of a config's training data pipeline: per core, through the dataloader with W
+workers, and the decode-only floor of the same files; with a GPU's step rate, the CPU cores
+per GPU the pipeline needs.
+
+    python tools/analysis_tools/benchmark_data.py CONFIG [--num-images 300] [--workers 2]
+        [--batch-size 32] [--images auto|config|made] [--step-img-s S] [--out data.json]
+        [--cfg-options k=v ...]
+
+Files: the config's training dataset (``--images config``), or ``--num-images`` JPEGs
+made from the embedded photos at ImageNet's typical size and quality (500 x 375, q90, an
+ImageFolder layout in a temp dir) and read by the config's own train pipeline
+(``--images made``); ``auto`` (default) takes the config's dataset unless its ``data_root``
+does not exist (e.g. ImageNet recipes on a machine without ImageNet).
+See ``mimtoolkit/evaluation/data_throughput.py`` for what each row measures.
+"""
+import argparse
+import copy
+import json
+import os.path as osp
+import sys
+import tempfile
+
+from mmengine.config import Config, DictAction
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from cli_common import run_cli  # noqa: E402
+
+IMAGES = ('auto', 'config', 'made')
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Training data pipeline throughput')
+    parser.add_argument('config', help='config file path')
+    parser.add_argument('--num-images', type=int, default=300)
+    parser.add_argument('--workers', type=int, default=2, help='dataloader worker processes')
+    parser.add_argument('--batch-size', type=int, default=32)
+    parser.add_argument('--images', default='auto', help=f'one of {IMAGES}')
+    parser.add_argument('--step-img-s', type=float, default=None,
+                        help="a GPU's training images/s (benchmark.py), for cores per GPU")
+    parser.add_argument('--out', help='JSON output path')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return parser.parse_args(argv)
+
+
+def files_and_dataset(cfg: Config, images: str, num_images: int, tmp: str):
+    """The dataset config to measure, the files it reads, and where they come from."""
+    from mimtoolkit.datasets.imagenet_like_jpegs import write_imagenet_like_jpegs
+    from mimtoolkit.registry import DATASETS
+    dataset_cfg = copy.deepcopy(cfg.train_dataloader.dataset)
+    root = dataset_cfg.get('data_root')
+    made = images == 'made' or (images == 'auto' and bool(root) and not osp.isdir(root))
+    if made:
+        paths = write_imagenet_like_jpegs(tmp, num_images)
+        dataset_cfg = dict(type='CustomDataset', data_root=tmp, pipeline=dataset_cfg['pipeline'])
+        source = f'{num_images} JPEGs made from the embedded photos (500 x 375, q90)'
+    else:
+        source = f"the config's {dataset_cfg['type']}"
+    dataset = DATASETS.build(dataset_cfg)
+    if not made:
+        paths = [dataset.get_data_info(i)['img_path']
+                 for i in range(min(num_images, len(dataset)))]
+    return dataset_cfg, dataset, paths, source
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    from mmengine.registry import init_default_scope
+
+    from mimtoolkit.evaluation.data_throughput import (cores_per_gpu, decode_rates,
+                                                       loader_rate, one_thread, pipeline_rate)
+    from mimtoolkit.utils import require
+    require(args.images in IMAGES, '--images', args.images, f'one of {IMAGES}')
+    for name, value, low in (('--num-images', args.num_images, 1),
+                             ('--batch-size', args.batch_size, 1), ('--workers', args.workers, 0)):
+        require(value >= low, name, value, f'an integer >= {low}')
+    require(args.step_img_s is None or args.step_img_s > 0, '--step-img-s', args.step_img_s,
+            'a positive images/s')
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mimtoolkit'))
+    with tempfile.TemporaryDirectory() as tmp:
+        dataset_cfg, dataset, paths, source = files_and_dataset(cfg, args.images,
+                                                                args.num_images, tmp)
+        one_thread()
+        decode = decode_rates(paths)
+        per_core = pipeline_rate(dataset, args.num_images)
+        loader_cfg = dict(copy.deepcopy(cfg.train_dataloader), dataset=dataset_cfg,
+                          batch_size=args.batch_size, num_workers=args.workers,
+                          persistent_workers=False)
+        loader = loader_rate(loader_cfg, max(1, args.num_images // args.batch_size))
+    rows = [(f'decode only: {name}', rate, rate) for name, rate in decode.items()]
+    rows += [('train pipeline, 1 process, 1 thread', per_core, per_core),
+             (f'dataloader, {args.workers} workers, batch {args.batch_size} (collated)', loader,
+              loader / max(1, args.workers))]
+    print(f'{osp.basename(args.config)}: {source}; {len(paths)} files')
+    print('| measurement | images/s | images/s per core |\n|---|---|---|')
+    for name, rate, core in rows:
+        print(f'| {name} | {rate:.1f} | {core:.1f} |')
+    report = dict(config=args.config, source=source, num_files=len(paths), decode=decode,
+                  pipeline_per_core=per_core, loader=loader, workers=args.workers,
+                  batch_size=args.batch_size)
+    floor = max(decode.values())
+    print(f'pipeline per core / best decode floor: {per_core / floor:.2f}')
+    if args.step_img_s:
+        report['cores_per_gpu'] = cores_per_gpu(args.step_img_s, per_core)
+        print(f"cores per GPU at {args.step_img_s:g} images/s: {report['cores_per_gpu']:.1f}")
+    if args.out:
+        with open(args.out, 'w') as f:
+            json.dump(report, f, indent=1)
+
+
+if __name__ == '__main__':
+    run_cli(main)
