@@ -137,8 +137,9 @@ class RecipeFacts:
             return [TRANSFORMS.build(t) for t in dataset.get('pipeline', [])]
 
     def transform(self, name: str) -> Optional[Any]:
-        """The first training transform whose class name is ``name``."""
-        return next((t for t in self.transforms if type(t).__name__ == name), None)
+        """The first training transform that is the augmentation ``name`` (see
+        :func:`augmentation_name`)."""
+        return next((t for t in self.transforms if augmentation_name(t) == name), None)
 
     # -- helpers ----------------------------------------------------------
     @property
@@ -265,8 +266,14 @@ def _clip(f: RecipeFacts) -> Optional[float]:
     return clip.get('max_norm')
 
 
+def augmentation_name(transform) -> str:
+    """The augmentation a transform is: its class name, or the library transform it computes
+    in another form (``same_augmentation_as``: the tensor pipeline's transforms)."""
+    return getattr(type(transform), 'same_augmentation_as', type(transform).__name__)
+
+
 def _augmentations(f: RecipeFacts) -> Tuple[str, ...]:
-    names = (type(t).__name__ for t in f.transforms)  # reading and packing left out
+    names = (augmentation_name(t) for t in f.transforms)  # reading and packing left out
     return tuple(n for n in names if 'Load' not in n and not n.startswith('Pack'))
 
 

@@ -1,5 +1,7 @@
 """Bad data gets one clear line from tools/train.py: unreadable images (or they are skipped
-and counted), an empty image folder, a data root that does not exist."""
+and counted), an empty image folder, a data root that does not exist; with the Pillow
+pipeline and with the tensor pipeline (torchvision decode, TensorRandomResizedCrop,
+TensorRandomFlip)."""
 import os.path as osp
 
 import pytest
@@ -26,13 +28,20 @@ def folder(tmp_path):
     return str(tmp_path / 'images')
 
 
-def config(tmp_path, data_root: str, on_error: str = 'raise') -> str:
+PILLOW = "dict(type='RandomResizedCrop', scale=64, backend='pillow')"
+#: the tensor pipeline (configs/_base_/datasets/imagenet_bs512_mim.py's, at 64 px)
+TENSOR = ("dict(type='TensorRandomResizedCrop', scale=64, interpolation='bicubic'), "
+          "dict(type='TensorRandomFlip', prob=0.5)")
+
+
+def config(tmp_path, data_root: str, on_error: str = 'raise', tensor: bool = False) -> str:
     path = tmp_path / 'folder.py'
+    decoder = ", imdecode_backend='torchvision'" if tensor else ''
     path.write_text(f"""_base_ = [{MAE!r}]
 train_dataloader = dict(batch_size=4, num_workers=1, persistent_workers=False, dataset=dict(
     _delete_=True, type='CustomDataset', data_root={data_root!r}, with_label=False, pipeline=[
-        dict(type='CheckedLoadImageFromFile', on_error={on_error!r}),
-        dict(type='RandomResizedCrop', scale=64, backend='pillow'),
+        dict(type='CheckedLoadImageFromFile', on_error={on_error!r}{decoder}),
+        {TENSOR if tensor else PILLOW},
         dict(type='PackInputs')]))
 train_cfg = dict(max_epochs=1)
 """)
@@ -48,14 +57,16 @@ def one_line_error(proc) -> str:
     return proc.stderr.strip().splitlines()[-1]
 
 
-def test_an_unreadable_image_is_named(folder, tmp_path):
-    line = one_line_error(train(config(tmp_path, folder), tmp_path))
+@pytest.mark.parametrize('tensor', [False, True], ids=['pillow', 'tensor-pipeline'])
+def test_an_unreadable_image_is_named(folder, tmp_path, tensor):
+    line = one_line_error(train(config(tmp_path, folder, tensor=tensor), tmp_path))
     assert line.startswith("error: image file '") and 'is invalid: cannot be decoded' in line
     assert 'truncated.jpg' in line or 'notes.jpg' in line
 
 
-def test_unreadable_images_can_be_skipped_and_are_counted(folder, tmp_path):
-    proc = train(config(tmp_path, folder, on_error='skip'), tmp_path, check=True)
+@pytest.mark.parametrize('tensor', [False, True], ids=['pillow', 'tensor-pipeline'])
+def test_unreadable_images_can_be_skipped_and_are_counted(folder, tmp_path, tensor):
+    proc = train(config(tmp_path, folder, on_error='skip', tensor=tensor), tmp_path, check=True)
     log = proc.stdout + proc.stderr
     for name in ('truncated.jpg', 'notes.jpg'):
         assert f'{name} (' in log and 'skipped unreadable image' in log

@@ -1,5 +1,6 @@
 """tools/analysis_tools/benchmark_data.py on a full-scale recipe's pipeline (its ImageNet is
-not here: ImageNet-like JPEGs are made) and on a config's own dataset."""
+not here: ImageNet-like JPEGs are made) against the Pillow pipeline, and on a config's own
+dataset."""
 import json
 
 import pytest
@@ -10,20 +11,28 @@ pytestmark = pytest.mark.slow
 
 TOOL = 'tools/analysis_tools/benchmark_data.py'
 MAE_IN1K = 'configs/mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py'
+PILLOW = 'configs/_base_/datasets/imagenet_bs512_mim_pillow.py'
 
 
-def test_the_recipes_pipeline_on_made_jpegs_gives_the_table_and_cores_per_gpu(tmp_path):
+def test_the_recipes_pipeline_on_made_jpegs_against_the_pillow_pipeline(tmp_path):
     out = str(tmp_path / 'data.json')
-    proc = run_tool([TOOL, MAE_IN1K, '--num-images', '8', '--workers', '1', '--batch-size',
-                     '4', '--step-img-s', '1000', '--out', out])
+    proc = run_tool([TOOL, MAE_IN1K, '--vs', PILLOW, '--num-images', '8', '--workers', '1',
+                     '--batch-size', '4', '--rounds', '2', '--step-img-s', '1000', '--out', out])
     report = json.load(open(out))
     assert report['source'].startswith('8 JPEGs made from the embedded photos')
     assert report['num_files'] == 8 and report['workers'] == 1
     assert sorted(report['decode']) == ['OpenCV', 'Pillow', 'torchvision decode_image']
-    assert report['pipeline_per_core'] > 0 and report['loader'] > 0
+    assert len(report['rounds']) == 2 and all(len(r) == 2 for r in report['rounds'])
+    median = sum(r[0] for r in report['rounds']) / 2  # statistics.median of two rounds
+    assert report['pipeline_per_core'] == pytest.approx(median)
+    assert report['loader'] > 0 and report['vs_loader'] > 0
+    assert report['ratio'] == pytest.approx(report['pipeline_per_core'] /
+                                            report['vs_pipeline_per_core'])
     assert report['cores_per_gpu'] == pytest.approx(1000 / report['pipeline_per_core'])
-    assert '| train pipeline, 1 process, 1 thread |' in proc.stdout
-    assert '| dataloader, 1 workers, batch 4 (collated) |' in proc.stdout
+    for name in ('mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py', 'imagenet_bs512_mim_pillow.py'):
+        assert f'| {name} | train pipeline, 1 process (median) |' in proc.stdout
+        assert f'| {name} | dataloader, 1 workers, batch 4 (collated) |' in proc.stdout
+    assert 'ratio per core (CONFIG / reference):' in proc.stdout
     assert 'cores per GPU at 1000 images/s:' in proc.stdout
 
 
