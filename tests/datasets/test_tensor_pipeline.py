@@ -51,6 +51,19 @@ def test_the_loader_gives_the_bgr_uint8_image_mmcv_gives(jpegs):
     assert torch.equal(rgb, tensor['img'].flip(0))
 
 
+def test_the_loader_turns_an_exif_rotated_photo_upright_as_mmcv_does(tmp_path):
+    path = str(tmp_path / 'rotated.jpg')
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90 degrees clockwise to display
+    Image.fromarray(skimage.data.astronaut()[:200, :320]).save(path, exif=exif, quality=95)
+    tensor = CheckedLoadImageFromFile(imdecode_backend='torchvision')(dict(img_path=path))
+    array = CheckedLoadImageFromFile()(dict(img_path=path))['img']
+    assert tensor['img'].shape == (3, 320, 200) and array.shape == (320, 200, 3)
+    diff = (tensor['img'].permute(1, 2, 0).float() -
+            torch.from_numpy(np.ascontiguousarray(array)).float())
+    assert diff.abs().mean() < 1.5
+
+
 def test_same_seed_same_boxes_and_flips_and_pixels_within_interpolation_tolerance(jpegs):
     tensor, pillow = pipelines()
     flipped = 0
@@ -128,6 +141,8 @@ def test_bad_images_are_named_or_skipped_and_bad_arguments_refused(tmp_path):
         CheckedLoadImageFromFile(imdecode_backend='torchvision', channel_order='BGR')
     with pytest.raises(ConfigError, match=r'to_float32=True is invalid: expected False'):
         CheckedLoadImageFromFile(imdecode_backend='torchvision', to_float32=True)
+    with pytest.raises(ConfigError, match=r"color_type='grayscale' is invalid: expected 'color'"):
+        CheckedLoadImageFromFile(imdecode_backend='torchvision', color_type='grayscale')
     with pytest.raises(ConfigError, match=r"interpolation='lanczos' is invalid"):
         TensorRandomResizedCrop(scale=8, interpolation='lanczos')
     with pytest.raises(ConfigError, match=r'needs the \(C, H, W\) tensor'):

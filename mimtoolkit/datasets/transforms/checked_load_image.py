@@ -2,8 +2,12 @@
 import logging
 from typing import Optional
 
+import cv2
+import mmengine.fileio as fileio
+import torch
 from mmcv.transforms import LoadImageFromFile
 from mmengine.logging import print_log
+from torchvision.io import ImageReadMode, decode_image
 
 from mimtoolkit.registry import TRANSFORMS
 from mimtoolkit.utils import ConfigError, require
@@ -42,22 +46,26 @@ class CheckedLoadImageFromFile(LoadImageFromFile):
         require(channel_order in CHANNEL_ORDERS, 'CheckedLoadImageFromFile.channel_order',
                 channel_order, f'one of {CHANNEL_ORDERS}')
         super().__init__(imdecode_backend=imdecode_backend, **kwargs)
-        require(imdecode_backend != 'torchvision' or not self.to_float32,
-                'CheckedLoadImageFromFile.to_float32', self.to_float32,
-                "False with imdecode_backend='torchvision' (uint8 until the data preprocessor)")
+        if imdecode_backend == 'torchvision':
+            require(not self.to_float32, 'CheckedLoadImageFromFile.to_float32', self.to_float32,
+                    "False with imdecode_backend='torchvision' (uint8 until the data "
+                    'preprocessor)')
+            require(self.color_type == 'color', 'CheckedLoadImageFromFile.color_type',
+                    self.color_type, "'color' with imdecode_backend='torchvision'")
+            require(self.file_client_args is None, 'CheckedLoadImageFromFile.file_client_args',
+                    self.file_client_args,
+                    "None with imdecode_backend='torchvision' (use backend_args)")
         self.on_error = on_error
         self.channel_order = channel_order
         self.skipped = 0
 
     def _decode_tensor(self, results: dict) -> dict:
         """The ``'torchvision'`` backend: the file's bytes to a uint8 (3, H, W) tensor."""
-        import cv2
-        import mmengine.fileio as fileio
-        import torch
-        from torchvision.io import ImageReadMode, decode_image
         data = fileio.get(results['img_path'], backend_args=self.backend_args)
+        # a (3, H, W) view of an (H, W, 3) buffer, turned upright by its EXIF orientation as
+        # mmcv's 'color' decoding does (ImageOps.exif_transpose)
         img = decode_image(torch.frombuffer(bytearray(data), dtype=torch.uint8),
-                           mode=ImageReadMode.RGB)  # a (3, H, W) view of an (H, W, 3) buffer
+                           mode=ImageReadMode.RGB, apply_exif_orientation=True)
         if self.channel_order == 'bgr':  # cvtColor keeps that layout (torch's flip is 25x slower)
             img = torch.from_numpy(cv2.cvtColor(img.permute(1, 2, 0).numpy(),
                                                 cv2.COLOR_RGB2BGR)).permute(2, 0, 1)
