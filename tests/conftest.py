@@ -105,11 +105,10 @@ def free_port() -> str:
         return str(sock.getsockname()[1])
 
 
-def tool_command(args, env_extra=None):
-    """The command line and environment that run a repo tool (``.py``/``.sh``) as a user would."""
-    env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='1',
-               PYTHON=sys.executable, **(env_extra or {}))
-    return ([sys.executable] if args[0].endswith('.py') else ['bash']) + list(args), env
+def tool_env(env_extra=None) -> dict:
+    """The environment a repo tool runs in: this one, unbuffered, one OpenMP thread."""
+    return dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='1', PYTHON=sys.executable,
+                **(env_extra or {}))
 
 
 _SERVER = []  # this process's ToolServer, started on first use
@@ -120,8 +119,7 @@ def _tool_server():
         import atexit
         import tempfile
         from .tool_server import ToolServer
-        _, env = tool_command(['x.py'])
-        _SERVER.append(ToolServer(env, tempfile.mkdtemp(prefix='mimtoolkit-tools-')))
+        _SERVER.append(ToolServer(tool_env(), tempfile.mkdtemp(prefix='mimtoolkit-tools-')))
         atexit.register(_SERVER[0].close)
     return _SERVER[0]
 
@@ -149,10 +147,10 @@ def start_tool(args, env_extra=None, merged=False):
     """Start a repo tool as a user would: ``.py`` tools in a fork of the warm tool server
     (``tests/tool_server.py``), shell tools in bash; ``.wait(timeout)`` gives
     ``(returncode, stdout, stderr)`` (stderr in stdout when ``merged``)."""
-    cmd, env = tool_command(args, env_extra)
-    if args[0].endswith('.py') and not os.environ.get('MIMTOOLKIT_TEST_COLD_TOOLS'):
+    env, python = tool_env(env_extra), args[0].endswith('.py')
+    if python and not os.environ.get('MIMTOOLKIT_TEST_COLD_TOOLS'):
         return _tool_server().start(list(args), env, REPO, merged)
-    return _Subprocess(cmd, env, merged)
+    return _Subprocess([sys.executable if python else 'bash', *args], env, merged)
 
 
 def run_tool(args, timeout=900, env_extra=None, check=True):

@@ -122,8 +122,8 @@ def serve() -> None:
 class ToolRun:
     """One started tool run; ``wait`` gives ``(returncode, stdout, stderr)``."""
 
-    def __init__(self, folder: str, merged: bool, server):
-        self.folder, self.merged, self.server = folder, merged, server
+    def __init__(self, argv, folder: str, merged: bool, server):
+        self.argv, self.folder, self.merged, self.server = argv, folder, merged, server
 
     def _read(self, name: str) -> str:
         path = osp.join(self.folder, name)
@@ -140,7 +140,7 @@ class ToolRun:
                 raise RuntimeError(f'the tool server exited with {self.server.returncode}')
             if time.monotonic() > deadline:
                 self.kill()
-                raise subprocess.TimeoutExpired(self._read('argv'), timeout)
+                raise subprocess.TimeoutExpired(self.argv, timeout)
             time.sleep(0.05)
         result = (int(self._read('status')), self._read('stdout'),
                   '' if self.merged else self._read('stderr'))
@@ -173,13 +173,12 @@ class ToolServer:
         self.count += 1
         folder = osp.join(self.scratch, f'run{self.count}')
         os.makedirs(folder)
-        _write(osp.join(folder, 'argv'), ' '.join(argv))
         request = dict(argv=list(argv), env=env, cwd=cwd, dir=folder,
                        stdout=osp.join(folder, 'stdout'),
                        stderr=osp.join(folder, 'stdout' if merged else 'stderr'))
         self.proc.stdin.write(json.dumps(request) + '\n')
         self.proc.stdin.flush()
-        return ToolRun(folder, merged, self.proc)
+        return ToolRun(list(argv), folder, merged, self.proc)
 
     def close(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

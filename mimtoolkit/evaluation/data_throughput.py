@@ -10,47 +10,36 @@ and decoded to an RGB array by Pillow, OpenCV (mmcv's default backend) and torch
 import time
 from typing import Callable, Dict, Sequence
 
+import cv2
+import numpy as np
 import torch
-
-#: Decode-only floors: name -> (path -> decoded image).
-DECODERS: Dict[str, Callable[[str], object]] = {}
-
-
-def _decoder(name: str):
-
-    def register(fn):
-        DECODERS[name] = fn
-        return fn
-
-    return register
+from PIL import Image
+from torchvision.io import ImageReadMode, decode_image, read_file
 
 
-@_decoder('Pillow')
 def _decode_pillow(path: str):
-    import numpy as np
-    from PIL import Image
     with Image.open(path) as image:
         return np.asarray(image.convert('RGB'))
 
 
-@_decoder('OpenCV')
 def _decode_opencv(path: str):
-    import cv2
-    import numpy as np
     with open(path, 'rb') as f:
         data = np.frombuffer(f.read(), np.uint8)
     return cv2.cvtColor(cv2.imdecode(data, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
 
-@_decoder('torchvision decode_image')
 def _decode_torchvision(path: str):
-    from torchvision.io import ImageReadMode, decode_image, read_file
     return decode_image(read_file(path), mode=ImageReadMode.RGB)  # decode_jpeg for a JPEG
+
+
+#: Decode-only floors: name -> (path -> decoded RGB image).
+DECODERS: Dict[str, Callable[[str], object]] = {
+    'Pillow': _decode_pillow, 'OpenCV': _decode_opencv,
+    'torchvision decode_image': _decode_torchvision}
 
 
 def one_thread() -> None:
     """One torch thread and one OpenCV thread in this process: a per-core measurement."""
-    import cv2
     torch.set_num_threads(1)
     cv2.setNumThreads(1)
 

@@ -68,6 +68,7 @@ def files_and_dataset(cfg: Config, images: str, num_images: int, tmp: str):
 
 
 def load(path: str, options=None) -> Config:
+    """A config with ``--cfg-options`` merged."""
     cfg = Config.fromfile(path)
     if options:
         cfg.merge_from_dict(options)
