@@ -22,9 +22,10 @@ model = dict(
 train_dataloader = dict(
     batch_size=512,
     dataset=dict(data_root='data/tiny-imagenet-200', data_prefix='train', pipeline=[
-        dict(type='CheckedLoadImageFromFile'),
-        dict(type='RandomResizedCrop', scale=64, crop_ratio_range=(0.2, 1.0),
-             backend='pillow', interpolation='bicubic'),
+        # the tensor pipeline (image_folder_mim.py's), without its flip
+        dict(type='CheckedLoadImageFromFile', imdecode_backend='torchvision'),
+        dict(type='TensorRandomResizedCrop', scale=64, crop_ratio_range=(0.2, 1.0),
+             interpolation='bicubic'),
         dict(type='PackInputs')
     ]))
 

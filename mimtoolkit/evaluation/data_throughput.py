@@ -89,6 +89,33 @@ def loader_rate(loader_cfg: dict, num_batches: int) -> float:
     return count / (time.perf_counter() - start)
 
 
+def preprocess_rate(preprocessor_cfg: dict, dataset, collate_cfg: dict, num_images: int,
+                    batch_size: int) -> float:
+    """Images/s of a model's data preprocessor on this CPU (one thread after
+    :func:`one_thread`): the batches the dataset and collate function give, timed in the
+    preprocessor alone (the cost of ``DeviceAugmentDataPreprocessor`` with
+    ``device='cpu'``; on a GPU it runs there instead).
+
+    Args:
+        preprocessor_cfg (dict): ``model.data_preprocessor``.
+        dataset: The train dataset (its pipeline runs untimed).
+        collate_cfg (dict): ``train_dataloader.collate_fn``.
+        num_images (int): Images timed, in batches of ``batch_size``.
+        batch_size (int): Images a batch.
+    """
+    from mmengine.registry import FUNCTIONS
+
+    from mimtoolkit.registry import MODELS
+    preprocessor = MODELS.build(preprocessor_cfg)
+    collate = FUNCTIONS.get(collate_cfg.get('type', 'pseudo_collate'))
+    batches = [collate([dataset[(b + i) % len(dataset)] for i in range(batch_size)])
+               for b in range(0, num_images, batch_size)]
+    preprocessor(batches[0], True)  # library start-up
+    start = time.perf_counter()
+    count = sum(len(preprocessor(batch, True)['inputs']) for batch in batches)
+    return count / (time.perf_counter() - start)
+
+
 def cores_per_gpu(step_img_s: float, per_core_img_s: float) -> float:
     """CPU cores a GPU needs to be fed: its training images/s over one core's images/s."""
     return step_img_s / per_core_img_s

@@ -1,3 +1,3 @@
 """Model parts, registered in ``mimtoolkit.registry.MODELS``."""
-from . import (backbones, heads, layers, losses, maskers, mixers, necks, pretrainers,  # noqa: F401
-               targets)
+from . import (backbones, data_preprocessors, heads, layers, losses, maskers, mixers,  # noqa: F401
+               necks, pretrainers, targets)

@@ -12,8 +12,9 @@ ImageFolder layout in a temp dir) and read by the config's own train pipeline
 (``--images made``); ``auto`` (default) takes the config's dataset unless its ``data_root``
 does not exist (e.g. ImageNet recipes on a machine without ImageNet).
 ``--vs CONFIG2``: CONFIG2's train pipeline on the same files, its per-core rate measured in
-the same rounds (alternating), and the ratio. See ``mimtoolkit/evaluation/data_throughput.py``
-for what each row measures.
+the same rounds (alternating), and the ratio. A config with ``DeviceAugmentDataPreprocessor``
+also gets the preprocessor's images/s on this CPU (what the device does for the workers).
+See ``mimtoolkit/evaluation/data_throughput.py`` for what each row measures.
 """
 import argparse
 import copy
@@ -28,6 +29,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from cli_common import run_cli  # noqa: E402
 
 IMAGES = ('auto', 'config', 'made')
+DEVICE_AUGMENT = ('DeviceAugmentDataPreprocessor', 'mimtoolkit.DeviceAugmentDataPreprocessor')
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -82,7 +84,8 @@ def main(argv=None) -> None:
     from mmengine.registry import init_default_scope
 
     from mimtoolkit.evaluation.data_throughput import (cores_per_gpu, decode_rates,
-                                                       loader_rate, one_thread, pipeline_rate)
+                                                       loader_rate, one_thread, pipeline_rate,
+                                                       preprocess_rate)
     from mimtoolkit.registry import DATASETS
     from mimtoolkit.utils import require
     require(args.images in IMAGES, '--images', args.images, f'one of {IMAGES}')
@@ -112,6 +115,11 @@ def main(argv=None) -> None:
                                    persistent_workers=False),
                               max(1, args.num_images // args.batch_size))
                   for c, d_cfg, _ in setups]
+        on_device = [preprocess_rate(c.model.data_preprocessor, d,
+                                     c.train_dataloader.get('collate_fn', {}),
+                                     args.num_images, args.batch_size)
+                     if c.model.data_preprocessor.get('type') in DEVICE_AUGMENT else None
+                     for c, _, d in setups]
     print(f'{source}; {len(paths)} files; one thread per core; {args.rounds} rounds')
     print('| pipeline | measurement | images/s | images/s per core |\n|---|---|---|---|')
     for name, rate in decode.items():
@@ -120,9 +128,15 @@ def main(argv=None) -> None:
         print(f'| {name} | train pipeline, 1 process (median) | {core:.1f} | {core:.1f} |')
         print(f'| {name} | dataloader, {args.workers} workers, batch {args.batch_size} '
               f'(collated) | {through:.1f} | {through / max(1, args.workers):.1f} |')
+    for name, rate, core in zip(names, on_device, per_core):
+        if rate is not None:
+            print(f'| {name} | data preprocessor on this CPU (crop, resize, flip; decode if '
+                  f'bytes), 1 thread | {rate:.1f} | {rate:.1f} |')
+            print(f'| {name} | workers + preprocessor both on CPU, per core | '
+                  f'{1 / (1 / core + 1 / rate):.1f} | {1 / (1 / core + 1 / rate):.1f} |')
     report = dict(config=args.config, source=source, num_files=len(paths), decode=decode,
                   pipeline_per_core=per_core[0], loader=loader[0], workers=args.workers,
-                  batch_size=args.batch_size, rounds=rounds)
+                  batch_size=args.batch_size, rounds=rounds, preprocessor_on_cpu=on_device[0])
     print(f'pipeline per core / best decode floor: {per_core[0] / max(decode.values()):.2f}')
     if args.vs:
         report.update(vs=args.vs, vs_pipeline_per_core=per_core[1], vs_loader=loader[1],

@@ -1,4 +1,5 @@
-"""Samplers: the semantics-enhanced pair batches of i-MAE."""
+"""Samplers: the semantics-enhanced pair batches of i-MAE; disjoint tar shards per rank."""
 from .semantic_pair_batch_sampler import SemanticPairBatchSampler, dataset_labels
+from .shard_sampler import ShardSampler
 
-__all__ = ['SemanticPairBatchSampler', 'dataset_labels']
+__all__ = ['SemanticPairBatchSampler', 'ShardSampler', 'dataset_labels']

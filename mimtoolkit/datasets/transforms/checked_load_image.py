@@ -1,19 +1,27 @@
 """CheckedLoadImageFromFile: an unreadable image names its path, or is skipped and counted."""
+import io
 import logging
 from typing import Optional
 
 import cv2
+import mmcv
 import mmengine.fileio as fileio
+import numpy as np
 import torch
 from mmcv.transforms import LoadImageFromFile
 from mmengine.logging import print_log
+from PIL import Image
 from torchvision.io import ImageReadMode, decode_image
 
 from mimtoolkit.registry import TRANSFORMS
 from mimtoolkit.utils import ConfigError, require
+from ..tar_shards import ShardReader
 
 ON_ERROR = ('raise', 'skip')
 CHANNEL_ORDERS = ('bgr', 'rgb')
+#: imdecode_backend values that give a tensor, not mmcv's HWC array
+TENSOR_BACKENDS = ('torchvision', 'bytes')
+EXIF_ORIENTATION = 0x0112
 
 
 @TRANSFORMS.register_module()
@@ -33,10 +41,18 @@ class CheckedLoadImageFromFile(LoadImageFromFile):
             ``torchvision.io.decode_image`` (libjpeg-turbo for JPEGs) to a uint8
             (3, H, W) tensor, for the tensor transforms (``TensorRandomResizedCrop``,
             ``TensorRandomFlip``): no HWC array, no float copy in the workers.
+            ``'bytes'``: no decoding at all: the file's bytes as a 1-D uint8 tensor and
+            its size from the header, for ``DeviceAugmentDataPreprocessor`` (which
+            decodes on the device); only the header is checked here. A photo with an
+            EXIF orientation is decoded here as with ``'torchvision'`` (nvJPEG would
+            leave it sideways).
         channel_order (str): Of a ``'torchvision'`` tensor: ``'bgr'`` (default, as
             mmcv's backends give, for data preprocessors with ``to_rgb=True``) or
             ``'rgb'``.
         **kwargs: Other ``LoadImageFromFile`` arguments.
+
+    Items of a ``TarShardDataset`` (``shard``, ``shard_offset``, ``shard_size``) are read
+    from their shard in place; ``img_path`` (``SHARD::MEMBER``) names them in errors.
     """
 
     def __init__(self, on_error: str = 'raise', imdecode_backend: str = 'pillow',
@@ -46,22 +62,55 @@ class CheckedLoadImageFromFile(LoadImageFromFile):
         require(channel_order in CHANNEL_ORDERS, 'CheckedLoadImageFromFile.channel_order',
                 channel_order, f'one of {CHANNEL_ORDERS}')
         super().__init__(imdecode_backend=imdecode_backend, **kwargs)
-        if imdecode_backend == 'torchvision':
+        if imdecode_backend in TENSOR_BACKENDS:
             require(not self.to_float32, 'CheckedLoadImageFromFile.to_float32', self.to_float32,
-                    "False with imdecode_backend='torchvision' (uint8 until the data "
-                    'preprocessor)')
+                    f"False with imdecode_backend={imdecode_backend!r} (uint8 until the "
+                    'data preprocessor)')
             require(self.color_type == 'color', 'CheckedLoadImageFromFile.color_type',
-                    self.color_type, "'color' with imdecode_backend='torchvision'")
+                    self.color_type, f"'color' with imdecode_backend={imdecode_backend!r}")
             require(self.file_client_args is None, 'CheckedLoadImageFromFile.file_client_args',
                     self.file_client_args,
-                    "None with imdecode_backend='torchvision' (use backend_args)")
+                    f"None with imdecode_backend={imdecode_backend!r} (use backend_args)")
         self.on_error = on_error
         self.channel_order = channel_order
         self.skipped = 0
+        self.reader = ShardReader()
 
-    def _decode_tensor(self, results: dict) -> dict:
-        """The ``'torchvision'`` backend: the file's bytes to a uint8 (3, H, W) tensor."""
-        data = fileio.get(results['img_path'], backend_args=self.backend_args)
+    def _read(self, results: dict) -> bytes:
+        """The encoded image: a shard member in place, or the file."""
+        if 'shard' in results:
+            return self.reader.read(results['shard'], results['shard_offset'],
+                                    results['shard_size'])
+        return fileio.get(results['img_path'], backend_args=self.backend_args)
+
+    def _decode_array(self, results: dict) -> dict:
+        """A shard member through mmcv's decoding, as ``LoadImageFromFile`` decodes a file."""
+        img = mmcv.imfrombytes(self._read(results), flag=self.color_type,
+                               backend=self.imdecode_backend)
+        if img is None:
+            raise ValueError('not a decodable image')
+        results['img'] = img.astype(np.float32) if self.to_float32 else img
+        results['img_shape'] = results['ori_shape'] = img.shape[:2]
+        return results
+
+    def _header_only(self, results: dict) -> dict:
+        """The ``'bytes'`` backend: the bytes as a 1-D uint8 tensor and the (H, W) from the
+        header (Pillow reads no pixel data here); an image with an EXIF orientation is
+        decoded and turned upright here instead (nvJPEG ignores EXIF)."""
+        data = self._read(results)
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            orientation = image.getexif().get(EXIF_ORIENTATION, 1)
+        if orientation != 1:
+            return self._decode_tensor(results, data)
+        results['img'] = torch.frombuffer(bytearray(data), dtype=torch.uint8)
+        results['img_shape'] = results['ori_shape'] = (height, width)
+        return results
+
+    def _decode_tensor(self, results: dict, data: Optional[bytes] = None) -> dict:
+        """The ``'torchvision'`` backend: the file's bytes (read unless given) to a uint8
+        (3, H, W) tensor."""
+        data = self._read(results) if data is None else data
         # a (3, H, W) view of an (H, W, 3) buffer, turned upright by its EXIF orientation as
         # mmcv's 'color' decoding does (ImageOps.exif_transpose)
         img = decode_image(torch.frombuffer(bytearray(data), dtype=torch.uint8),
@@ -79,6 +128,10 @@ class CheckedLoadImageFromFile(LoadImageFromFile):
         try:
             if self.imdecode_backend == 'torchvision':
                 loaded = self._decode_tensor(results)
+            elif self.imdecode_backend == 'bytes':
+                loaded = self._header_only(results)
+            elif 'shard' in results:
+                loaded = self._decode_array(results)
             else:
                 loaded = super().transform(results)
         except Exception as err:  # missing, unreadable, truncated, not an image

@@ -9,6 +9,9 @@ from torch.utils.data import DataLoader
 
 from mimtoolkit.utils import ConfigError
 from .compile_blocks import compile_blocks
+from .device_augment_check import check_device_augment
+
+SHARD_SAMPLERS = ('ShardSampler', 'mimtoolkit.ShardSampler')
 
 
 class MIMRunner(Runner):
@@ -21,15 +24,25 @@ class MIMRunner(Runner):
       (non-local) work dirs are written as mmengine does.
     - ``build_dataloader`` turns a dataset that cannot be built (a data root
       that does not exist, a folder without images) or that is empty into one
-      :class:`~mimtoolkit.utils.ConfigError` naming the dataset and its root.
+      :class:`~mimtoolkit.utils.ConfigError` naming the dataset and its root,
+      and gives a ``ShardSampler`` the loader's ``batch_size`` and
+      ``num_workers`` (it lays batches out per worker) unless set.
     - ``scale_lr`` (``auto_scale_lr``) counts the batch of one optimizer
       update: GPUs x per-GPU batch x ``optim_wrapper.accumulative_counts``
       (mmengine leaves accumulation out, so ``--auto-scale-lr --accumulate k``
       would scale the lr k times too little).
+    - ``from_cfg`` refuses a ``Deferred*`` pipeline without ``pseudo_collate``
+      and ``DeviceAugmentDataPreprocessor`` (:func:`check_device_augment`).
     - ``compile=True`` (``tools/train.py --compile``) compiles the model
       block by block (:func:`compile_blocks`) instead of mmengine's whole
       ``train_step``.
     """
+
+    @classmethod
+    def from_cfg(cls, cfg) -> 'MIMRunner':
+        """mmengine's, after the start-up checks of the class docstring."""
+        check_device_augment(cfg)
+        return super().from_cfg(cfg)
 
     def _maybe_compile(self, target: str) -> None:
         """Compile the model's blocks per ``cfg.compile`` (True or torch.compile arguments)."""
@@ -96,6 +109,11 @@ class MIMRunner(Runner):
         """mmengine's dataloader, refusing a dataset that cannot be built or is empty."""
         if isinstance(dataloader, DataLoader):
             return dataloader
+        sampler = dataloader.get('sampler')
+        if isinstance(sampler, dict) and sampler.get('type') in SHARD_SAMPLERS:
+            dataloader = dict(dataloader, sampler=dict(
+                dict(batch_size=dataloader.get('batch_size', 1),
+                     num_workers=dataloader.get('num_workers', 0)), **sampler))
         dataset = dataloader.get('dataset', {})
         where = (f"dataset type={dataset.get('type')!r} data_root={dataset.get('data_root')!r}"
                  if isinstance(dataset, dict) else f'dataset {type(dataset).__name__}')

@@ -1,0 +1,32 @@
+"""RandomResizedCrop drawn in the data worker, applied on the training device."""
+import numpy as np
+
+from mimtoolkit.registry import TRANSFORMS
+from .tensor_random_resized_crop import TensorRandomResizedCrop
+
+
+@TRANSFORMS.register_module()
+class DeferredRandomResizedCrop(TensorRandomResizedCrop):
+    """Draw mmpretrain's ``RandomResizedCrop`` box here; crop and resize it later, on the
+    device, in ``DeviceAugmentDataPreprocessor`` (one batched call for the whole batch).
+
+    The box is drawn exactly as ``TensorRandomResizedCrop`` (and so mmpretrain's
+    ``RandomResizedCrop``) draws it, from ``results['img_shape']``, so the image may be a
+    decoded (3, H, W) tensor or, with ``CheckedLoadImageFromFile(imdecode_backend='bytes')``,
+    the undecoded bytes. Drawing in the worker keeps mmengine's per-worker, per-rank seeds:
+    the boxes of a run are those of the CPU pipeline under the same seeds.
+
+    Sets ``results['crop_box'] = (top, left, height, width)`` and
+    ``results['crop_size'] = (h, w)``; the image is left as it is. Add both keys to
+    ``PackInputs``' ``meta_keys``. Arguments as ``TensorRandomResizedCrop``; the device
+    resamples with ``roi_align`` (see ``DeviceAugmentDataPreprocessor``), whatever
+    ``interpolation`` says.
+    """
+
+    def transform(self, results: dict) -> dict:
+        """Draw the box of ``results['img_shape']`` ((H, W))."""
+        # rand_crop_params reads only shape[:2]: a (H, W) view of one byte stands for the image
+        results['crop_box'] = tuple(int(v) for v in self.rand_crop_params(
+            np.broadcast_to(np.zeros(1, np.uint8), tuple(results['img_shape']))))
+        results['crop_size'] = tuple(self.scale)
+        return results
