@@ -12,11 +12,12 @@ _base_ = [
 train_dataloader = dict(
     batch_size=256,
     dataset=dict(pipeline=[
-        dict(type='CheckedLoadImageFromFile'),
-        dict(type='ColorJitter', brightness=0.4, contrast=0.4, saturation=0.4, hue=0.0),
-        dict(type='RandomFlip', prob=0.5),
-        dict(type='RandomResizedCrop', scale=224, crop_ratio_range=(0.08, 1.0),
-             backend='pillow', interpolation='bicubic'),
+        # the tensor pipeline (imagenet_bs512_mim.py's) with mmpretrain's ColorJitter draws
+        dict(type='CheckedLoadImageFromFile', imdecode_backend='torchvision'),
+        dict(type='TensorColorJitter', brightness=0.4, contrast=0.4, saturation=0.4, hue=0.0),
+        dict(type='TensorRandomFlip', prob=0.5),
+        dict(type='TensorRandomResizedCrop', scale=224, crop_ratio_range=(0.08, 1.0),
+             interpolation='bicubic'),
         dict(type='PackInputs')
     ]))
 max_epochs = 300
