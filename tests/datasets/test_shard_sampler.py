@@ -88,3 +88,17 @@ def test_bad_use_is_refused(monkeypatch, dataset):
         sampler_on_rank(monkeypatch, dataset, 0, 8)
     with pytest.raises(ConfigError, match=r'sampler.batch_size=0 is invalid'):
         ShardSampler(dataset, batch_size=0)
+
+
+def test_the_shipped_shard_base_trains_from_real_shards(dataset):
+    from mmengine.config import Config
+
+    from mimtoolkit.engine.runner.mim_runner import MIMRunner
+    cfg = Config.fromfile('configs/_base_/datasets/imagenet_shards_bs512_mim.py')
+    loader_cfg = cfg.train_dataloader.to_dict()
+    loader_cfg.update(batch_size=2, num_workers=0, persistent_workers=False)
+    loader_cfg['dataset'].update(shards=dataset.shard_files, classes=None)
+    loader = MIMRunner.build_dataloader(loader_cfg, seed=0)
+    batch = next(iter(loader))
+    assert batch['inputs'].shape == (2, 3, 224, 224) and batch['inputs'].dtype == torch.uint8
+    assert isinstance(loader.sampler, ShardSampler) and len(loader.sampler) == len(dataset)

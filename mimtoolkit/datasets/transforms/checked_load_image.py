@@ -1,6 +1,5 @@
 """CheckedLoadImageFromFile: an unreadable image names its path, or is skipped and counted."""
 import io
-import logging
 from typing import Optional
 
 import cv2
@@ -9,15 +8,14 @@ import mmengine.fileio as fileio
 import numpy as np
 import torch
 from mmcv.transforms import LoadImageFromFile
-from mmengine.logging import print_log
 from PIL import Image
 from torchvision.io import ImageReadMode, decode_image
 
 from mimtoolkit.registry import TRANSFORMS
-from mimtoolkit.utils import ConfigError, require
+from mimtoolkit.utils import require
+from mimtoolkit.utils.unreadable_image import ON_ERROR, UnreadableImages
 from ..tar_shards import ShardReader
 
-ON_ERROR = ('raise', 'skip')
 CHANNEL_ORDERS = ('bgr', 'rgb')
 #: imdecode_backend values that give a tensor, not mmcv's HWC array
 TENSOR_BACKENDS = ('torchvision', 'bytes')
@@ -73,7 +71,9 @@ class CheckedLoadImageFromFile(LoadImageFromFile):
                     f"None with imdecode_backend={imdecode_backend!r} (use backend_args)")
         self.on_error = on_error
         self.channel_order = channel_order
-        self.skipped = 0
+        self.unreadable = UnreadableImages(
+            on_error, "dict(type='CheckedLoadImageFromFile', on_error='skip')",
+            'this data worker')
         self.reader = ShardReader()
 
     def _read(self, results: dict) -> bytes:
@@ -135,14 +135,13 @@ class CheckedLoadImageFromFile(LoadImageFromFile):
             else:
                 loaded = super().transform(results)
         except Exception as err:  # missing, unreadable, truncated, not an image
-            reason = f'{type(err).__name__}: {str(err).splitlines()[0][:200]}'
-            if self.on_error == 'raise':
-                raise ConfigError(
-                    f'image file {path!r} is invalid: cannot be decoded ({reason}); fix or '
-                    "remove it, or skip such files with dict(type='CheckedLoadImageFromFile', "
-                    "on_error='skip')") from None
-            self.skipped += 1
-            print_log(f'skipped unreadable image {path} ({reason}); {self.skipped} skipped so '
-                      'far by this data worker', logger='current', level=logging.WARNING)
-            return None
-        return loaded
+            failure = err
+        else:
+            return loaded
+        self.unreadable.handle(path, failure)  # raises, or counts
+        return None
+
+    @property
+    def skipped(self) -> int:
+        """Files skipped so far by this reader (in this data worker)."""
+        return self.unreadable.skipped

@@ -1,18 +1,16 @@
 """The batch's RandomResizedCrop, flip and normalisation (and JPEG decode) on the device."""
-import logging
 from typing import List, Sequence
 
 import torch
 import torch.nn.functional as F
-from mmengine.logging import print_log
 from mmpretrain.models import SelfSupDataPreprocessor
 from torchvision.io import ImageReadMode, decode_image, decode_jpeg
 from torchvision.ops import roi_align
 
 from mimtoolkit.registry import MODELS
 from mimtoolkit.utils import ConfigError, require
+from mimtoolkit.utils.unreadable_image import ON_ERROR, UnreadableImages
 
-ON_ERROR = ('raise', 'skip')
 JPEG_MAGIC = (0xFF, 0xD8)
 
 
@@ -97,7 +95,14 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
         require(dtype in ('float32', 'float16'), 'data_preprocessor.dtype', dtype,
                 "'float32' or 'float16'")
         super().__init__(**kwargs)
-        self.on_error, self.dtype, self.skipped = on_error, getattr(torch, dtype), 0
+        self.dtype = getattr(torch, dtype)
+        self.unreadable = UnreadableImages(on_error, "data_preprocessor.on_error='skip'",
+                                           'the data preprocessor')
+
+    @property
+    def skipped(self) -> int:
+        """Images dropped from batches so far as undecodable."""
+        return self.unreadable.skipped
 
     def _decode(self, images: List[torch.Tensor], paths: List[str]) -> List[torch.Tensor]:
         """Decode the 1-D byte tensors of ``images`` (None where skipped)."""
@@ -118,15 +123,7 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
                 images[i] = decode_image(images[i], mode=ImageReadMode.RGB,
                                          apply_exif_orientation=True).to(self.device)
             except RuntimeError as err:
-                reason = str(err).splitlines()[0][:200]
-                if self.on_error == 'raise':
-                    raise ConfigError(
-                        f'image file {paths[i]!r} is invalid: cannot be decoded ({reason}); '
-                        'fix or remove it, or skip such files with '
-                        "data_preprocessor.on_error='skip'") from None
-                self.skipped += 1
-                print_log(f'skipped undecodable image {paths[i]} ({reason}); {self.skipped} '
-                          'skipped so far', logger='current', level=logging.WARNING)
+                self.unreadable.handle(paths[i], err)  # raises, or counts
                 images[i] = None
         return images
 
