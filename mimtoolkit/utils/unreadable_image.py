@@ -27,8 +27,9 @@ class UnreadableImages:
         """Raise for ``path`` (``'raise'``) or log and count it (``'skip'``)."""
         reason = f'{type(err).__name__}: {str(err).splitlines()[0][:200]}'
         if self.on_error == 'raise':
-            raise ConfigError(f'image file {path!r} is invalid: cannot be decoded ({reason}); '
-                              f'fix or remove it, or skip such files with {self.skip_with}') from None
+            raise ConfigError(
+                f'image file {path!r} is invalid: cannot be decoded ({reason}); fix or remove '
+                f'it, or skip such files with {self.skip_with}') from None
         self.skipped += 1
         print_log(f'skipped unreadable image {path} ({reason}); {self.skipped} skipped so far '
                   f'by {self.counted_by}', logger='current', level=logging.WARNING)

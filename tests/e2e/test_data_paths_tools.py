@@ -41,7 +41,8 @@ def test_train_on_an_image_folder(folder, tmp_path, pipeline):
     cfg = tmp_path / 'folder.py'
     cfg.write_text(f"""_base_ = [{MAE!r}]
 train_dataloader = dict(batch_size=4, num_workers=1, persistent_workers=False, {collate}
-    dataset=dict(_delete_=True, type='CustomDataset', data_root={folder!r}, pipeline=[{PIPELINES[pipeline]}]))
+    dataset=dict(_delete_=True, type='CustomDataset', data_root={folder!r},
+                 pipeline=[{PIPELINES[pipeline]}]))
 {RUN}{DEVICE_AUG if device else ''}""")
     run_tool(['tools/train.py', str(cfg), '--work-dir', str(tmp_path / 'work')])
     records = scalars(str(tmp_path / 'work'))
