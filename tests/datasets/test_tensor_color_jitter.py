@@ -57,3 +57,28 @@ def test_what_it_does_not_do_is_refused():
         TensorColorJitter(backend='cv2')
     with pytest.raises(ConfigError, match=r'TensorColorJitter got a ndarray image'):
         TensorColorJitter(**JITTER)(dict(img=np.zeros((4, 4, 3), np.uint8)))
+
+
+@pytest.mark.parametrize('rgb', [False, True], ids=['bgr', 'rgb'])
+def test_the_device_jitter_is_pillow_s_exactly_in_either_channel_order(photos, rgb):
+    from mimtoolkit.datasets.transforms.tensor_color_jitter import jitter_chw
+    ops = {0: mmcv.adjust_brightness, 1: mmcv.adjust_contrast, 2: mmcv.adjust_color}
+    for img in photos[:2]:
+        chw = torch.from_numpy(img[..., ::-1].copy() if rgb else img).permute(2, 0, 1)
+        for op, adjust in ops.items():
+            for factor in (0.63, 1.37):
+                factors = [None] * 3
+                factors[op] = factor
+                got = jitter_chw(chw, [op], factors, rgb).permute(1, 2, 0).numpy()
+                want = adjust(img, factor, backend='pillow')
+                assert np.array_equal(got[..., ::-1] if rgb else got, want), (op, factor)
+
+
+def test_deferred_jitter_draws_what_colorjitter_draws(photos):
+    from mimtoolkit.datasets.transforms import DeferredColorJitter
+    np.random.seed(4)
+    order, factors = DeferredColorJitter(**JITTER)(dict(img=None))['color_jitter']
+    theirs = ColorJitter(**JITTER)
+    np.random.seed(4)
+    want = theirs._rand_params()
+    assert order == list(want[0]) and factors == tuple(want[1:4])

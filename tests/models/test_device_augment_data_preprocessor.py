@@ -11,7 +11,7 @@ from mmpretrain.datasets.transforms import RandomResizedCrop
 from mmpretrain.models import SelfSupDataPreprocessor
 
 from mimtoolkit.datasets.imagenet_like_jpegs import write_imagenet_like_jpegs
-from mimtoolkit.datasets.transforms import DeferredRandomResizedCrop
+from mimtoolkit.datasets.transforms import CheckedLoadImageFromFile, DeferredRandomResizedCrop
 from mimtoolkit.models.data_preprocessors import DeviceAugmentDataPreprocessor
 from mimtoolkit.utils import ConfigError
 
@@ -152,3 +152,18 @@ def test_an_exif_rotated_photo_comes_decoded_and_upright_from_the_bytes_loader(t
     as_bytes = CheckedLoadImageFromFile(imdecode_backend='bytes')(dict(img_path=path))
     decoded = CheckedLoadImageFromFile(imdecode_backend='torchvision')(dict(img_path=path))
     assert as_bytes['img_shape'] == (320, 200) and torch.equal(as_bytes['img'], decoded['img'])
+
+
+def test_a_drawn_colour_jitter_is_applied_to_the_whole_image_before_the_crop(jpegs):
+    from mimtoolkit.datasets.transforms.tensor_color_jitter import jitter_chw
+    for backend in ('torchvision', 'bytes'):
+        data = batch(jpegs[:2], backend)
+        draws = [([1, 0, 2, 3], (1.3, 0.7, 1.2)), ([2, 3, 1, 0], (None, 1.35, 0.6))]
+        for sample, draw in zip(data['data_samples'], draws):
+            sample.set_metainfo(dict(color_jitter=draw, crop_box=(30, 40, 48, 48), flip=False))
+        out = preprocessor()(data)['inputs']
+        for path, draw, got in zip(jpegs, draws, out):
+            rgb = CheckedLoadImageFromFile(imdecode_backend='torchvision',
+                                           channel_order='rgb')(dict(img_path=path))['img']
+            want = jitter_chw(rgb, *draw, rgb=True)[:, 30:78, 40:88].float()
+            assert torch.equal(got, want)

@@ -22,8 +22,29 @@ LOSS_SWAPS = ['configs/compose/mrmae-cosine_vit-base-p16_8xb128-amp-coslr-400e_i
               'configs/compose/mrmae-cosine_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py']
 
 
+#: Configs added with the device-side augmentation: their parent's model with the data
+#: preprocessor that applies the augmentation (held to the parent below).
+DEVICE_AUG = {
+    'configs/mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k_device-aug.py':
+        'configs/mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py',
+    'configs/beit/beit_vit-base-p16_8xb256-amp-coslr-300e_in1k_device-aug.py':
+        'configs/beit/beit_vit-base-p16_8xb256-amp-coslr-300e_in1k.py'}
+
+
 def test_the_reference_covers_every_shipped_pretraining_config():
-    assert sorted([*BEFORE, *LOSS_SWAPS]) == pretraining_configs()
+    assert sorted([*BEFORE, *LOSS_SWAPS, *DEVICE_AUG]) == pretraining_configs()
+
+
+@pytest.mark.parametrize('child', sorted(DEVICE_AUG))
+def test_a_device_aug_config_builds_its_parent_s_model(child):
+    model = Config.fromfile(osp.join(REPO, child)).model.to_dict()
+    parent = Config.fromfile(osp.join(REPO, DEVICE_AUG[child])).model.to_dict()
+    preprocessor = model.pop('data_preprocessor')
+    parent_preprocessor = parent.pop('data_preprocessor')
+    assert preprocessor.pop('type') == 'DeviceAugmentDataPreprocessor'
+    assert parent_preprocessor.pop('type') == 'SelfSupDataPreprocessor'
+    assert model == parent and preprocessor == parent_preprocessor  # mean, std, to_rgb
+    assert DEVICE_AUG[child] in BEFORE  # whose losses are held to the reference
 
 
 @pytest.fixture(scope='module')

@@ -115,11 +115,11 @@ def main(argv=None) -> None:
                                    persistent_workers=False),
                               max(1, args.num_images // args.batch_size))
                   for c, d_cfg, _ in setups]
-        on_device = [preprocess_rate(c.model.data_preprocessor, d,
-                                     c.train_dataloader.get('collate_fn', {}),
+        preprocessors = [c.get('model', {}).get('data_preprocessor', {}) for c, _, _ in setups]
+        on_device = [preprocess_rate(p, d, c.train_dataloader.get('collate_fn', {}),
                                      args.num_images, args.batch_size)
-                     if c.model.data_preprocessor.get('type') in DEVICE_AUGMENT else None
-                     for c, _, d in setups]
+                     if p.get('type') in DEVICE_AUGMENT else None
+                     for p, (c, _, d) in zip(preprocessors, setups)]
     print(f'{source}; {len(paths)} files; one thread per core; {args.rounds} rounds')
     print('| pipeline | measurement | images/s | images/s per core |\n|---|---|---|---|')
     for name, rate in decode.items():

@@ -1,7 +1,7 @@
 """Refuse, at start-up, a device-side augmentation config whose parts do not fit together."""
 from mimtoolkit.utils import ConfigError
 
-DEFERRED = ('DeferredRandomResizedCrop', 'DeferredRandomFlip')
+DEFERRED = ('DeferredRandomResizedCrop', 'DeferredRandomFlip', 'DeferredColorJitter')
 PREPROCESSOR = 'DeviceAugmentDataPreprocessor'
 
 

@@ -7,6 +7,7 @@ from mmpretrain.models import SelfSupDataPreprocessor
 from torchvision.io import ImageReadMode, decode_image, decode_jpeg
 from torchvision.ops import roi_align
 
+from mimtoolkit.datasets.transforms.tensor_color_jitter import jitter_chw
 from mimtoolkit.registry import MODELS
 from mimtoolkit.utils import ConfigError, require
 from mimtoolkit.utils.unreadable_image import ON_ERROR, UnreadableImages
@@ -72,7 +73,12 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
        area-averaging (box-filter) antialias for downscaling and bilinear for upscaling,
        where the CPU pipeline uses Pillow-style antialiased bicubic (docs/benchmarks.md
        gives the difference).
-    3. Flip, channel order, float, ``(x - mean) / std`` on the (N, 3, h, w) result.
+       Before it, an image with a ``color_jitter`` draw (``DeferredColorJitter``) is
+       jittered whole, as the CPU pipeline jitters before cropping, with Pillow's
+       arithmetic (``jitter_chw``).
+    3. Flip, channel order, float, ``(x - mean) / std`` on the (N, 3, h, w) result. The
+       flip comes after the crop even where the CPU pipeline flips first (BEiT): the box's
+       left offset is drawn uniformly, so the mirrored box has the same distribution.
 
     A batch whose samples carry no ``crop_box`` (a pipeline without deferred transforms)
     goes through ``SelfSupDataPreprocessor`` unchanged. Use ``collate_fn=dict(type=
@@ -151,6 +157,10 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
                   for img in data['inputs']]
         came_as_bytes = [img.dim() == 1 for img in inputs]
         inputs = self._decode(inputs, [m.get('img_path', '?') for m in metas])
+        for i, img in enumerate(inputs):
+            if img is not None and metas[i].get('color_jitter') is not None:
+                order, factors = metas[i]['color_jitter']
+                inputs[i] = jitter_chw(img, order, factors, rgb=came_as_bytes[i])
         keep = [i for i, img in enumerate(inputs) if img is not None]
         if not keep:
             raise ConfigError('every image of a batch was skipped as undecodable: expected at '
