@@ -11,7 +11,7 @@ from .tensor_random_flip import TensorRandomFlip
 from .tensor_random_resized_crop import TensorRandomResizedCrop
 
 __all__ = [
-    'CheckedLoadImageFromFile', 'DeferredColorJitter', 'DeferredRandomFlip', 'DeferredRandomResizedCrop',
-    'EvaluateAtInputSize', 'GrayToRGB', 'SegRandomResizedCrop',
+    'CheckedLoadImageFromFile', 'DeferredColorJitter', 'DeferredRandomFlip',
+    'DeferredRandomResizedCrop', 'EvaluateAtInputSize', 'GrayToRGB', 'SegRandomResizedCrop',
     'TensorColorJitter', 'TensorRandomFlip', 'TensorRandomResizedCrop'
 ]
