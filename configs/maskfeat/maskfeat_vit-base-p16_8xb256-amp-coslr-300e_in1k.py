@@ -14,10 +14,11 @@ model = dict(masker=dict(mask_ratio=0.4, min_num_patches=15))
 train_dataloader = dict(
     batch_size=256,
     dataset=dict(pipeline=[
-        dict(type='CheckedLoadImageFromFile'),
-        dict(type='RandomResizedCrop', scale=224, crop_ratio_range=(0.5, 1.0),
-             backend='pillow', interpolation='bicubic'),
-        dict(type='RandomFlip', prob=0.5),
+        # the tensor pipeline (imagenet_bs512_mim.py's) at MaskFeat's crop scale
+        dict(type='CheckedLoadImageFromFile', imdecode_backend='torchvision'),
+        dict(type='TensorRandomResizedCrop', scale=224, crop_ratio_range=(0.5, 1.0),
+             interpolation='bicubic'),
+        dict(type='TensorRandomFlip', prob=0.5),
         dict(type='PackInputs')
     ]))
 max_epochs = 300

@@ -20,6 +20,7 @@ CHANNEL_ORDERS = ('bgr', 'rgb')
 #: imdecode_backend values that give a tensor, not mmcv's HWC array
 TENSOR_BACKENDS = ('torchvision', 'bytes')
 EXIF_ORIENTATION = 0x0112
+JPEG_SOI, JPEG_EOI = b'\xff\xd8', b'\xff\xd9'
 
 
 @TRANSFORMS.register_module()
@@ -36,9 +37,12 @@ class CheckedLoadImageFromFile(LoadImageFromFile):
             worker) and return None, so the dataset serves another sample
             (mmengine's ``BaseDataset`` re-fetches).
         imdecode_backend (str): Defaults to ``'pillow'``. ``'torchvision'``:
-            ``torchvision.io.decode_image`` (libjpeg-turbo for JPEGs) to a uint8
-            (3, H, W) tensor, for the tensor transforms (``TensorRandomResizedCrop``,
-            ``TensorRandomFlip``): no HWC array, no float copy in the workers.
+            a uint8 (3, H, W) tensor, for the tensor transforms
+            (``TensorRandomResizedCrop``, ``TensorRandomFlip``, ``TensorColorJitter``): a
+            whole JPEG (start and end markers) is decoded by OpenCV's libjpeg-turbo
+            straight to BGR (the same pixels as torchvision's, no channel reorder),
+            anything else by ``torchvision.io.decode_image``, which refuses a truncated
+            file; no float copy in the workers.
             ``'bytes'``: no decoding at all: the file's bytes as a 1-D uint8 tensor and
             its size from the header, for ``DeviceAugmentDataPreprocessor`` (which
             decodes on the device); only the header is checked here. A photo with an
@@ -111,13 +115,22 @@ class CheckedLoadImageFromFile(LoadImageFromFile):
         """The ``'torchvision'`` backend: the file's bytes (read unless given) to a uint8
         (3, H, W) tensor."""
         data = self._read(results) if data is None else data
-        # a (3, H, W) view of an (H, W, 3) buffer, turned upright by its EXIF orientation as
-        # mmcv's 'color' decoding does (ImageOps.exif_transpose)
-        img = decode_image(torch.frombuffer(bytearray(data), dtype=torch.uint8),
-                           mode=ImageReadMode.RGB, apply_exif_orientation=True)
-        if self.channel_order == 'bgr':  # cvtColor keeps that layout (torch's flip is 25x slower)
-            img = torch.from_numpy(cv2.cvtColor(img.permute(1, 2, 0).numpy(),
-                                                cv2.COLOR_RGB2BGR)).permute(2, 0, 1)
+        if self.channel_order == 'bgr' and data[:2] == JPEG_SOI and data[-2:] == JPEG_EOI:
+            # a whole JPEG: OpenCV's libjpeg-turbo decode gives BGR (no reorder) upright per
+            # EXIF; the same pixels as torchvision's. Anything else (no end marker: maybe
+            # truncated, which torchvision refuses) goes the torchvision way
+            array = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+            if array is None:
+                raise ValueError('OpenCV cannot decode this JPEG')
+            img = torch.from_numpy(array).permute(2, 0, 1)
+        else:
+            # a (3, H, W) view of an (H, W, 3) buffer, turned upright by its EXIF orientation
+            # as mmcv's 'color' decoding does (ImageOps.exif_transpose)
+            img = decode_image(torch.frombuffer(bytearray(data), dtype=torch.uint8),
+                               mode=ImageReadMode.RGB, apply_exif_orientation=True)
+            if self.channel_order == 'bgr':  # cvtColor keeps the layout (torch.flip: 25x slower)
+                img = torch.from_numpy(cv2.cvtColor(img.permute(1, 2, 0).numpy(),
+                                                    cv2.COLOR_RGB2BGR)).permute(2, 0, 1)
         results['img'] = img
         results['img_shape'] = results['ori_shape'] = tuple(img.shape[1:])
         return results
