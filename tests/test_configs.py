@@ -263,3 +263,25 @@ def test_every_pretraining_config_guards_against_nan_and_can_clip_gradients(path
     wrapper = build_optim_wrapper(torch.nn.Linear(2, 2), cfg.optim_wrapper)
     assert isinstance(wrapper, NonFiniteGuard) and wrapper.nonfinite_loss == 'stop'
     assert wrapper.clip_grad_kwargs['max_norm'] == 1.5
+
+
+def test_default_parts_are_written_out_so_cfg_options_reach_them():
+    from mmengine.registry import init_default_scope
+
+    from mimtoolkit.registry import MODELS
+    init_default_scope('mimtoolkit')
+    for path in ('configs/mixedae/mixedae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py',
+                 'configs/mixedae/mixedae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py'):
+        cfg = Config.fromfile(osp.join(REPO, path))
+        cfg.merge_from_dict({'model.mixer.mix_ratio': 0.5,
+                             'model.contrastive_head.loss_weight': 0.2})
+        model = MODELS.build(cfg.model)
+        assert model.mixer.mix_ratio == 0.5 and model.mixer.group_size == 2, path
+        assert model.contrastive_head.loss_weight == 0.2, path
+    for path in ('configs/imae/imae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py',
+                 'configs/imae/imae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py'):
+        cfg = Config.fromfile(osp.join(REPO, path))
+        cfg.merge_from_dict({'model.mixer.beta': 2.0})
+        assert cfg.model.mixer == dict(type='PixelMixer', beta=2.0), path
+        teacher = cfg.model.distill_head.teacher.encoder
+        assert (teacher.type, teacher.arch) == ('MIMViT', 'mim-tiny'), path

@@ -71,8 +71,9 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     return cfg
 
 
-def check_load_from(runner) -> None:
-    """Refuse a ``load_from``/``--resume`` checkpoint that does not fit the model.
+def check_load_from(runner, field: str = 'load_from') -> None:
+    """Refuse a ``load_from``/``--resume`` checkpoint that is missing or does not fit the
+    model, naming ``field`` (what the user set: ``'load_from'`` or ``'--resume'``).
 
     mmengine loads such a checkpoint non-strictly and trains on with whatever
     matched; a user who asked for those weights wants an error instead.
@@ -86,7 +87,7 @@ def check_load_from(runner) -> None:
         path = find_latest_checkpoint(runner.work_dir)
     if path:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-        check_state_dict_matches(model, load_state_dict_file(path, 'load_from'), 'load_from')
+        check_state_dict_matches(model, load_state_dict_file(path, field), field)
 
 
 def main(argv=None) -> None:
@@ -98,7 +99,7 @@ def main(argv=None) -> None:
     else:
         from mimtoolkit.engine import MIMRunner
         runner = MIMRunner.from_cfg(cfg)
-    check_load_from(runner)
+    check_load_from(runner, '--resume' if args.resume not in (None, 'auto') else 'load_from')
     runner.train()
 
 

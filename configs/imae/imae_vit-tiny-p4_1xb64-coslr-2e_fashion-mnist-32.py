@@ -8,5 +8,9 @@ _base_ = ['../mae/mae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py']
 teacher_checkpoint = 'work_dirs/mae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32/epoch_2.pth'
 model = dict(
     type='IMAE',
+    mixer=dict(type='PixelMixer'),  # the pretrainer's default, written out
     distill_head=dict(type='FeatureDistillHead',
-                      teacher=dict(type='FrozenViTTeacher', checkpoint=teacher_checkpoint)))
+                      teacher=dict(type='FrozenViTTeacher', checkpoint=teacher_checkpoint,
+                                   # the student's architecture, written out
+                                   encoder=dict(type='MIMViT', arch='mim-tiny', img_size=32,
+                                                patch_size=4))))

@@ -4,6 +4,10 @@
 _base_ = ['../mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py']
 model = dict(
     type='IMAE',
+    mixer=dict(type='PixelMixer'),  # the pretrainer's default, written out
     distill_head=dict(type='FeatureDistillHead',
                       teacher=dict(type='FrozenViTTeacher',
-                                   checkpoint='work_dirs/demo/epoch_20.pth')))
+                                   checkpoint='work_dirs/demo/epoch_20.pth',
+                                   # the student's architecture, written out
+                                   encoder=dict(type='MIMViT', arch='mim-tiny', img_size=64,
+                                                patch_size=8))))

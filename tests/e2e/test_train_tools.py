@@ -111,6 +111,15 @@ def test_dist_train_two_processes_with_gloo(tmp_path):
     assert osp.isfile(osp.join(work_dir, 'epoch_2.pth'))
 
 
+def test_resume_from_a_missing_checkpoint_names_resume(tmp_path):
+    missing = str(tmp_path / 'missing.pth')
+    proc = run_tool(['tools/train.py', MAE_SKIMAGE, '--work-dir', str(tmp_path), '--resume',
+                     missing], check=False)
+    assert proc.returncode == 2 and 'Traceback' not in proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert f'--resume={missing!r}' in last and 'load_from' not in last, last
+
+
 def test_bad_config_value_is_one_clear_line(tmp_path):
     proc = run_tool(['tools/train.py', MAE_SKIMAGE, '--work-dir', str(tmp_path),
                      '--cfg-options', 'model.masker.mask_ratio=1.5'], check=False)
