@@ -13,7 +13,7 @@ import torch
 from mmpretrain.datasets import CustomDataset
 from PIL import Image
 
-from mimtoolkit.datasets import TarShardDataset
+from mimtoolkit.datasets import TarShardDataset, dataset_labels
 from mimtoolkit.datasets.shard_writer import write_shards
 from mimtoolkit.datasets.tar_shards import expand_shards, index_shard
 from mimtoolkit.datasets.transforms import CheckedLoadImageFromFile
@@ -63,6 +63,9 @@ def test_shards_hold_every_image_with_its_custom_dataset_label(folder, shards):
         assert by_bytes[data] == info['gt_label']  # the original bytes, the folder's label
         seen.append(data)
     assert sorted(seen) == sorted(by_bytes)  # each image exactly once
+    # the labels the semantics-enhanced sampler and the probes read, without loading images
+    assert dataset_labels(dataset).tolist() == [
+        dataset.get_data_info(i)['gt_label'] for i in range(len(dataset))]
     # shuffled once before splitting: the first shard mixes the classes
     assert len({dataset.get_data_info(i)['gt_label'] for i in range(5)}) > 1
 
