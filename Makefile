@@ -10,22 +10,31 @@ FMNIST_ROOT := /usr/share/datasets/fashion-mnist
 
 .PHONY: install demo test test-fast data clean
 
-install: $(STAMP)
+LOG := $(VENV)/install.log
+STAGE := tools/install/stage.sh $(LOG)
 
-$(STAMP): setup.cfg requirements.txt $(CONSTRAINTS) tools/install/cxx_std20.sh
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --upgrade pip wheel 'setuptools<80'
-	$(PIP) install -q -c $(CONSTRAINTS) torch torchvision
-	$(PY) -c "import mmcv.ops" 2>/dev/null || \
+# One line per stage with its time; compiler and pip output go to $(LOG).
+install: $(STAMP)
+	@echo "install: $(VENV) is up to date (install log: $(LOG); delete $(STAMP) to redo)"
+
+$(STAMP): setup.cfg requirements.txt $(CONSTRAINTS) tools/install/cxx_std20.sh tools/install/stage.sh
+	@echo "install: setting up $(VENV) (output in $(LOG))"
+	@$(STAGE) 'python env' 'seconds' -- bash -c '(test -x $(PY) || $(PYTHON) -m venv $(VENV)) && \
+	  $(PIP) install --upgrade pip wheel "setuptools<80"'
+	@$(STAGE) 'torch, torchvision' 'about a minute' -- \
+	  $(PIP) install -c $(CONSTRAINTS) torch torchvision
+	@$(STAGE) 'mmcv 2.1.0 with ops' '12-15 min to compile on 2 cores, seconds when built before' -- \
+	  bash -c '$(PY) -c "import mmcv.ops" 2>/dev/null || \
 	  CXX=$(CURDIR)/tools/install/cxx_std20.sh MMCV_WITH_OPS=1 MAX_JOBS=2 \
-	  $(PIP) install --no-build-isolation -c $(CONSTRAINTS) mmcv==2.1.0
-	$(PIP) install -q -c $(CONSTRAINTS) -r requirements.txt
-	# `setup.py develop` (not pip's finder-based editable install) puts the repo on the
-	# path with an egg-link, so mmengine finds mimtoolkit/.mim/configs for `mimtoolkit::` bases.
-	$(PIP) uninstall -q -y mimtoolkit 2>/dev/null || true
-	$(PY) setup.py -q develop --no-deps >/dev/null 2>&1
-	-$(MAKE) --no-print-directory data
-	touch $(STAMP)
+	  $(PIP) install --no-build-isolation -c $(CONSTRAINTS) mmcv==2.1.0'
+	@$(STAGE) 'OpenMMLab packages' 'a minute' -- \
+	  $(PIP) install -c $(CONSTRAINTS) -r requirements.txt
+	@# `setup.py develop` (not pip's finder-based editable install) puts the repo on the
+	@# path with an egg-link, so mmengine finds mimtoolkit/.mim/configs for `mimtoolkit::` bases.
+	@$(STAGE) 'mimtoolkit (develop)' 'seconds' -- bash -c \
+	  '($(PIP) uninstall -y mimtoolkit 2>/dev/null || true) && $(PY) setup.py develop --no-deps'
+	@$(STAGE) 'data (Fashion-MNIST)' 'seconds; optional' -- $(MAKE) --no-print-directory data
+	@touch $(STAMP)
 
 # Fashion-MNIST from Debian, where apt is available (optional: tests that need
 # it skip with the reason, and the dataset says how to get it).
