@@ -63,6 +63,37 @@ def _apply_device_defaults(cfg: Config) -> None:
             type='MMDistributedDataParallel', device_ids=None, broadcast_buffers=False)
 
 
+#: mmengine's TypeErrors that are a bad config, not a bug: (text in the message, advice)
+CONFIG_TYPE_ERRORS = (
+    ('in child config cannot inherit from base',
+     'a --cfg-options or child-config key sets a field of a part that is None in the base; '
+     'give the whole part instead, e.g. KEY=dict(type=...)'),
+    ('unexpected keyword argument',
+     'that part takes no such argument: check the config key (--cfg-options) against the '
+     "part's docstring (tools/misc/print_parts.py lists the parts)"),
+)
+
+
+def config_error_line(err: Exception):
+    """The one line a bad-config error deserves, or None for an error that is not one.
+
+    mmengine's registry raises a KeyError ("must contain the key "type", but got {...}",
+    then a stray "None" line) for a part without ``type``, and TypeErrors for an override
+    of a None part or an argument a part does not take.
+    """
+    message = str(err.args[0] if isinstance(err, KeyError) and err.args else err)
+    if 'Original Traceback' in message:  # raised in a data worker: its own last line
+        return message.strip().splitlines()[-1].split(': ', 1)[-1]
+    if isinstance(err, KeyError) and 'must contain the key "type"' in message:
+        return (message.splitlines()[0] + ': every part needs its type (a --cfg-options key '
+                'that sets a field of a part the config leaves to its default gives one '
+                'without it; set the whole part, e.g. KEY=dict(type=...))')
+    if isinstance(err, TypeError):
+        advice = next((a for text, a in CONFIG_TYPE_ERRORS if text in message), None)
+        return None if advice is None else f'{message.splitlines()[0]} ({advice})'
+    return message
+
+
 def run_cli(main: Callable[[], None]) -> None:
     """Run a tool's ``main``; bad configs and inputs exit 2 with one clear line.
 
@@ -74,12 +105,10 @@ def run_cli(main: Callable[[], None]) -> None:
     from mimtoolkit.utils import ConfigError, NonFiniteLossError
     try:
         main()
-    except (ConfigError, NonFiniteLossError, FileNotFoundError, KeyError) as err:
-        if os.environ.get('MIMTOOLKIT_TRACEBACK'):
+    except (ConfigError, NonFiniteLossError, FileNotFoundError, KeyError, TypeError) as err:
+        message = config_error_line(err)
+        if os.environ.get('MIMTOOLKIT_TRACEBACK') or message is None:
             raise
-        message = str(err.args[0] if isinstance(err, KeyError) and err.args else err)
-        if 'Original Traceback' in message:  # raised in a data worker: its own last line
-            message = message.strip().splitlines()[-1].split(': ', 1)[-1]
         print(f'error: {message}', file=sys.stderr)
         sys.exit(2)
     else:

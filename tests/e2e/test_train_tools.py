@@ -120,6 +120,33 @@ def test_resume_from_a_missing_checkpoint_names_resume(tmp_path):
     assert f'--resume={missing!r}' in last and 'load_from' not in last, last
 
 
+MIXEDAE_SKIMAGE = 'configs/mixedae/mixedae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'
+
+
+@pytest.mark.parametrize('config, option, says', [
+    # a field of a part the config leaves as None
+    (MIXEDAE_SKIMAGE, 'model.masker.mask_ratio=0.5',
+     "masker={'mask_ratio': 0.5} in child config cannot inherit"),
+    # an argument the pretrainer does not take
+    (MAE_SKIMAGE, 'model.disentangle=None', "unexpected keyword argument 'disentangle'")])
+def test_a_bad_override_is_one_clear_line(tmp_path, config, option, says):
+    proc = run_tool(['tools/train.py', config, '--work-dir', str(tmp_path), '--cfg-options',
+                     option], check=False)
+    assert proc.returncode == 2 and 'Traceback' not in proc.stderr, proc.stderr[-1500:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith('error: ') and says in last, last
+
+
+def test_a_part_without_its_type_is_one_clear_line_without_mmengine_s_stray_none(tmp_path):
+    child = tmp_path / 'child.py'
+    child.write_text(f"_base_ = [{osp.join(REPO, MIXEDAE_SKIMAGE)!r}]\n"
+                     "model = dict(contrastive_head=dict(_delete_=True, loss_weight=0.2))\n")
+    proc = run_tool(['tools/train.py', str(child), '--work-dir', str(tmp_path)], check=False)
+    assert proc.returncode == 2 and 'Traceback' not in proc.stderr, proc.stderr[-1500:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert 'must contain the key "type"' in last and 'KEY=dict(type=...)' in last, last
+
+
 def test_bad_config_value_is_one_clear_line(tmp_path):
     proc = run_tool(['tools/train.py', MAE_SKIMAGE, '--work-dir', str(tmp_path),
                      '--cfg-options', 'model.masker.mask_ratio=1.5'], check=False)
