@@ -1,6 +1,4 @@
 """RandomResizedCrop drawn in the data worker, applied on the training device."""
-import numpy as np
-
 from mimtoolkit.registry import TRANSFORMS
 from .tensor_random_resized_crop import TensorRandomResizedCrop
 
@@ -25,8 +23,6 @@ class DeferredRandomResizedCrop(TensorRandomResizedCrop):
 
     def transform(self, results: dict) -> dict:
         """Draw the box of ``results['img_shape']`` ((H, W))."""
-        # rand_crop_params reads only shape[:2]: a (H, W) view of one byte stands for the image
-        results['crop_box'] = tuple(int(v) for v in self.rand_crop_params(
-            np.broadcast_to(np.zeros(1, np.uint8), tuple(results['img_shape']))))
+        results['crop_box'] = self.draw_box(results['img_shape'])
         results['crop_size'] = tuple(self.scale)
         return results

@@ -45,6 +45,12 @@ class TensorRandomResizedCrop(RandomResizedCrop):
         super().__init__(scale, crop_ratio_range, aspect_ratio_range, max_attempts,
                          interpolation, backend)
 
+    def draw_box(self, shape) -> tuple:
+        """mmpretrain's box for an image of ``shape`` (H, W): (top, left, height, width)."""
+        # rand_crop_params reads only shape[:2]: a (H, W) view of one byte stands for the image
+        box = self.rand_crop_params(np.broadcast_to(np.zeros(1, np.uint8), tuple(shape)))
+        return tuple(int(v) for v in box)
+
     def transform(self, results: dict) -> dict:
         """Crop and resize ``results['img']`` ((C, H, W) uint8 tensor)."""
         img = results['img']
@@ -53,9 +59,7 @@ class TensorRandomResizedCrop(RandomResizedCrop):
                 f"TensorRandomResizedCrop got a {type(img).__name__} image: it needs the (C, H, "
                 "W) tensor of dict(type='CheckedLoadImageFromFile', "
                 "imdecode_backend='torchvision')")
-        # rand_crop_params reads only shape[:2]: a (H, W) view of one byte stands for the image
-        top, left, height, width = self.rand_crop_params(
-            np.broadcast_to(np.zeros(1, np.uint8), tuple(img.shape[1:])))
+        top, left, height, width = self.draw_box(tuple(img.shape[1:]))
         mode, antialias = INTERPOLATIONS[self.interpolation]
         img = F.interpolate(img[None, :, top:top + height, left:left + width],
                             size=tuple(self.scale), mode=mode, antialias=antialias)[0]

@@ -7,17 +7,16 @@ from mmpretrain.models import SelfSupDataPreprocessor
 from torchvision.io import ImageReadMode, decode_image, decode_jpeg
 from torchvision.ops import roi_align
 
+from mimtoolkit.datasets.transforms.checked_load_image import JPEG_SOI
 from mimtoolkit.datasets.transforms.tensor_color_jitter import jitter_chw
 from mimtoolkit.registry import MODELS
 from mimtoolkit.utils import ConfigError, require
 from mimtoolkit.utils.unreadable_image import ON_ERROR, UnreadableImages
 
-JPEG_MAGIC = (0xFF, 0xD8)
-
 
 def is_jpeg(data: torch.Tensor) -> bool:
     """Whether 1-D uint8 ``data`` starts with a JPEG's SOI marker."""
-    return data.numel() > 2 and tuple(data[:2].tolist()) == JPEG_MAGIC
+    return data.numel() > 2 and bytes(data[:2].tolist()) == JPEG_SOI
 
 
 def canvas_and_boxes(images: Sequence[torch.Tensor], boxes: Sequence[Sequence[int]],
@@ -121,7 +120,7 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
                                       device=self.device)
                 for i, img in zip(batch, decoded):
                     images[i] = img
-                pending = [i for i in pending if i not in batch]
+                pending = sorted(set(pending) - set(batch))
             except RuntimeError:
                 pass  # one bad image: decode one by one below to name it
         for i in pending:
