@@ -44,12 +44,13 @@ data:
 	   (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1)) || \
 	  echo "note: could not install dataset-fashion-mnist; Fashion-MNIST configs need it"; fi
 
+DEMO_CONFIG := configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64_demo.py
 demo: install
-	$(PY) tools/train.py configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py \
-	  --work-dir work_dirs/demo --amp
+	$(PY) tools/train.py $(DEMO_CONFIG) --work-dir work_dirs/demo --amp
 	$(PY) tools/analysis_tools/plot_loss_curves.py work_dirs/demo
-	@echo "work_dirs/demo: epoch_*.pth checkpoints, loss_curves.png, */*.log and"
-	@echo "  */vis_data/scalars.json (per-loss curves), */vis_data/vis_image/reconstruction_*.png"
+	$(PY) tools/analysis_tools/reconstruction_baselines.py $(DEMO_CONFIG) \
+	  work_dirs/demo/epoch_20.pth --out-dir work_dirs/demo
+	@$(PY) tools/misc/demo_summary.py work_dirs/demo
 
 # one pytest worker per core (2 on the CI machine); TEST_WORKERS=0 runs in one process.
 # --dist loadfile keeps a test file on one worker, so its module fixtures (training runs,

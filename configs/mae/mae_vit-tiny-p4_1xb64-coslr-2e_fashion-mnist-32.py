@@ -15,4 +15,5 @@ model = dict(
 
 auto_scale_lr = dict(base_batch_size=64)
 default_hooks = dict(logger=dict(interval=50))
-custom_hooks = [dict(type='ReconstructionVisHook', interval=500, num_images=8)]
+custom_hooks = [{{_base_.online_probe_hook}},
+                dict(type='ReconstructionVisHook', interval=500, num_images=8)]

@@ -12,5 +12,6 @@ model = dict(
         type='HomologousContrastiveHead', in_channels=192, proj_dims=128, loss_weight=0.1,
         loss=dict(type='SupervisedContrastiveLoss', temperature=0.25, positives='separate')),
     contrastive_features='final')
-custom_hooks = [dict(type='ReconstructionVisHook', interval=500, num_images=8),
+custom_hooks = [{{_base_.online_probe_hook}},
+                dict(type='ReconstructionVisHook', interval=500, num_images=8),
                 dict(type='TopKAccuracyHook', interval=50)]

@@ -2,4 +2,4 @@
 # (no unmixing, no decoder, no reconstruction), TopK attention and segment embeddings kept.
 _base_ = ['./mixedae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py']
 model = dict(neck=None, head=None)
-custom_hooks = [dict(type='TopKAccuracyHook', interval=50)]
+custom_hooks = [{{_base_.online_probe_hook}}, dict(type='TopKAccuracyHook', interval=50)]

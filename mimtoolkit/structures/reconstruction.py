@@ -16,6 +16,9 @@ class Reconstruction:
         target (Tensor): What ``pred`` reconstructs (``inputs`` for MAE, the
             subordinate image for i-MAE's subordinate branch).
         extras (dict[str, Tensor]): Further columns of the figure, by title.
+        input_title (str): The input column's title.
+        pred_title (str): The prediction column's title (says how a
+            ``norm_pix`` prediction was drawn).
     """
 
     inputs: torch.Tensor
@@ -23,3 +26,5 @@ class Reconstruction:
     pred: torch.Tensor
     target: torch.Tensor
     extras: Dict[str, torch.Tensor] = field(default_factory=dict)
+    input_title: str = 'input'
+    pred_title: str = 'prediction'

@@ -1,9 +1,12 @@
-"""The reconstruction figure: input | masked | reconstruction | reconstruction + visible."""
+"""The reconstruction figure: input | masked | prediction | prediction + visible."""
+from typing import List, Tuple
+
 import numpy as np
 import torch
 import torch.nn as nn
 
 from mimtoolkit.structures import Reconstruction
+from .titled_grid import titled_grid
 
 
 def denormalize(images: torch.Tensor, data_preprocessor: nn.Module) -> torch.Tensor:
@@ -22,10 +25,11 @@ def denormalize(images: torch.Tensor, data_preprocessor: nn.Module) -> torch.Ten
     return images.clamp(0, 255)
 
 
-def reconstruction_grid(recon: Reconstruction, data_preprocessor: nn.Module) -> np.ndarray:
-    """Lay out one row per image: input | masked | reconstruction | recon + visible | extras.
+def reconstruction_cells(recon: Reconstruction,
+                         data_preprocessor: nn.Module) -> Tuple[np.ndarray, List[str]]:
+    """One row per image: input | masked | prediction | prediction + visible | extras.
 
-    "recon + visible" pastes the reconstruction into the masked patches of
+    "prediction + visible" pastes the prediction into the masked patches of
     the target (the input itself for MAE, the subordinate image for i-MAE).
 
     Args:
@@ -34,7 +38,8 @@ def reconstruction_grid(recon: Reconstruction, data_preprocessor: nn.Module) -> 
             normalisation.
 
     Returns:
-        np.ndarray: (B·H, (4 + len(extras))·W, 3) uint8 RGB image.
+        tuple[np.ndarray, list[str]]: (B, 4 + len(extras), H, W, 3) uint8
+        RGB cells and their column titles.
     """
     images, pred, target = (denormalize(t, data_preprocessor)
                             for t in (recon.inputs, recon.pred, recon.target))
@@ -43,14 +48,16 @@ def reconstruction_grid(recon: Reconstruction, data_preprocessor: nn.Module) -> 
     masked = images * (1 - mask) + grey * mask
     pasted = target * (1 - mask) + pred * mask
     extras = [denormalize(t, data_preprocessor) for t in recon.extras.values()]
-    row = torch.cat([images, masked, pred, pasted, *extras], dim=3)  # (B, 3, H, k·W)
-    grid = torch.cat(list(row), dim=1)  # (3, B·H, k·W)
-    return grid.permute(1, 2, 0).round().clamp(0, 255).byte().cpu().numpy()
+    cells = torch.stack([images, masked, pred, pasted, *extras], dim=1)  # (B, k, 3, H, W)
+    titles = [recon.input_title, 'masked (grey: hidden)', recon.pred_title,
+              'prediction in the hidden patches + visible', *recon.extras]
+    return cells.permute(0, 1, 3, 4, 2).round().clamp(0, 255).byte().cpu().numpy(), titles
 
 
 @torch.no_grad()
-def render_reconstructions(model: nn.Module, inputs: torch.Tensor, **kwargs) -> np.ndarray:
-    """Reconstruct a batch with ``model.reconstruct`` and draw the figure.
+def reconstruct_cells(model: nn.Module, inputs: torch.Tensor,
+                      **kwargs) -> Tuple[np.ndarray, List[str]]:
+    """Reconstruct a batch with ``model.reconstruct``; its figure cells and column titles.
 
     The random state is left as it was, so drawing during training does not
     change the run.
@@ -61,7 +68,7 @@ def render_reconstructions(model: nn.Module, inputs: torch.Tensor, **kwargs) -> 
         **kwargs: Passed to ``reconstruct`` (e.g. i-MAE's ``alpha``).
 
     Returns:
-        np.ndarray: See :func:`reconstruction_grid`.
+        tuple[np.ndarray, list[str]]: See :func:`reconstruction_cells`.
     """
     was_training = model.training
     model.eval()
@@ -69,4 +76,21 @@ def render_reconstructions(model: nn.Module, inputs: torch.Tensor, **kwargs) -> 
     with torch.random.fork_rng(devices=devices):
         recon = model.reconstruct(inputs, **kwargs)
     model.train(was_training)
-    return reconstruction_grid(recon, model.data_preprocessor)
+    return reconstruction_cells(recon, model.data_preprocessor)
+
+
+def render_reconstructions(model: nn.Module, inputs: torch.Tensor, title: str = '',
+                           **kwargs) -> np.ndarray:
+    """The reconstruction figure of a batch: cells of :func:`reconstruct_cells`, titled.
+
+    Args:
+        model (nn.Module): A pretrainer with ``reconstruct`` (pixel targets).
+        inputs (Tensor): (B, 3, H, W) preprocessed images.
+        title (str): The figure's title (e.g. iteration and loss).
+        **kwargs: Passed to ``reconstruct``.
+
+    Returns:
+        np.ndarray: (h, w, 3) uint8 RGB image (:func:`titled_grid`).
+    """
+    cells, titles = reconstruct_cells(model, inputs, **kwargs)
+    return titled_grid(cells, titles, title)

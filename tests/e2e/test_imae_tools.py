@@ -5,6 +5,7 @@ import os.path as osp
 import mmcv
 import pytest
 
+from mimtoolkit.visualization.titled_grid import HEADER_PX, ROW_TITLE_PX
 from ..conftest import free_port, run_tool
 from .helpers import SMALL_PHOTO_RUN, loss_went_down, scalars
 
@@ -71,7 +72,7 @@ def test_alpha_sweep_figure(runs, tmp_path):
     proc = run_tool(['tools/analysis_tools/visualize_reconstruction.py', IMAE, imae, '--out',
                      out, '--num-images', '2', '--alphas', '0.05', '0.25', '0.45'])
     assert 'subordinate | dominant' in proc.stdout
-    assert mmcv.imread(out).shape == (3 * 2 * 64, 6 * 64, 3)
+    assert mmcv.imread(out).shape == (HEADER_PX + 3 * 2 * 128, ROW_TITLE_PX + 6 * 128, 3)
 
 
 def test_semantic_pairs_train_on_two_processes(tmp_path):

@@ -6,8 +6,9 @@ import os.path as osp
 import mmcv
 import pytest
 
+from mimtoolkit.visualization.titled_grid import HEADER_PX
 from ..conftest import run_tool
-from .helpers import SMALL_PHOTO_RUN, loss_went_down, scalars
+from .helpers import SMALL_PHOTO_RUN, log_records, loss_went_down, scalars
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +51,7 @@ def test_attention_map_tool(run, tmp_path):
     out = str(tmp_path / 'maps.png')
     run_tool(['tools/analysis_tools/attention_maps.py', MIXEDAE, f'{run}/epoch_6.pth', '--out',
               out, '--num-images', '2'])
-    assert mmcv.imread(out).shape == (2 * 64, 3 * 64, 3)
+    assert mmcv.imread(out).shape == (HEADER_PX + 2 * 128, 3 * 128, 3)
 
 
 def test_batch_not_divisible_by_the_group_is_one_clear_line(tmp_path):
@@ -86,8 +87,11 @@ def test_homocon_only_config_trains_without_a_decoder(tmp_path):
         pytest.skip("Debian's dataset-fashion-mnist is not installed (make data)")
     records = train_on_fashion_mnist(
         'configs/mixedae/mixedae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32_homocon-only.py',
-        tmp_path, 320, 'custom_hooks.0.interval=1')
+        tmp_path, 320, 'custom_hooks.1.interval=1', 'custom_hooks.0.train_dataset.indices=200',
+        'custom_hooks.0.val_dataset.indices=100')
     assert len(records) == 5
     assert all('loss_homo' in r and 'loss_rec' not in r for r in records)
     assert all(r['loss'] == pytest.approx(r['loss_homo']) for r in records)  # the only loss
     assert all('topk_acc_layer5' in r for r in records)
+    probe = [r for r in log_records(str(tmp_path)) if 'knn_top1' in r]  # on by default
+    assert len(probe) == 1 and 0 <= probe[0]['knn_top1'] <= 1

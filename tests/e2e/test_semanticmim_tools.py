@@ -6,6 +6,7 @@ import mmcv
 import pytest
 import torch
 
+from mimtoolkit.visualization.titled_grid import HEADER_PX
 from ..conftest import run_tool
 from .helpers import SMALL_PHOTO_RUN, loss_went_down, scalars
 
@@ -45,10 +46,10 @@ def test_mae_proxy_reconstruction_figures(runs):
 
 
 @pytest.mark.parametrize('args,shape', [
-    (['--query', 'cls'], (2 * 64, 3 * 64, 3)),
-    (['--query', 'patch:3,4'], (2 * 64, 3 * 64, 3)),
-    (['--query', 'proxies'], (2 * 64, 9 * 64, 3)),
-    (['--query', 'proxies', '--average'], (64, 8 * 64, 3)),
+    (['--query', 'cls'], (HEADER_PX + 2 * 128, 3 * 128, 3)),  # 64 px cells drawn at 128
+    (['--query', 'patch:3,4'], (HEADER_PX + 2 * 128, 3 * 128, 3)),
+    (['--query', 'proxies'], (HEADER_PX + 2 * 128, 9 * 128, 3)),
+    (['--query', 'proxies', '--average'], (HEADER_PX + 128, 8 * 128, 3)),
 ])
 def test_attention_figures(runs, tmp_path, args, shape):
     out = str(tmp_path / 'maps.png')

@@ -7,6 +7,7 @@ import mmcv
 import pytest
 import torch
 
+from mimtoolkit.visualization.titled_grid import HEADER_PX
 from ..conftest import REPO, free_port, run_tool
 from .helpers import SMALL_PHOTO_RUN, loss_went_down, scalars
 
@@ -46,7 +47,7 @@ def test_visualize_reconstruction_tool(mae_photo_run, tmp_path):
     out = str(tmp_path / 'rec.png')
     run_tool(['tools/analysis_tools/visualize_reconstruction.py', MAE_SKIMAGE,
               osp.join(mae_photo_run, 'epoch_8.pth'), '--out', out, '--num-images', '3'])
-    assert mmcv.imread(out).shape == (3 * 64, 4 * 64, 3)
+    assert mmcv.imread(out).shape == (HEADER_PX + 3 * 128, 4 * 128, 3)  # 64 px cells x2
 
 
 def test_visualize_refuses_a_checkpoint_of_another_model(mae_photo_run, tmp_path):

@@ -26,12 +26,26 @@ def test_loss_is_named_and_counts_only_masked_patches():
     assert torch.isclose(head.loss(pred, imgs, mask)['loss_rec'], torch.tensor(1.0))
 
 
-def test_to_pixels_undoes_norm_pix_with_the_target_patches_statistics():
+def test_to_pixels_draws_norm_pix_with_visible_statistics_only():
     head = _head(True)
     imgs = torch.rand(2, 3, 16, 16) * 255
+    mask = torch.zeros(2, 16)
+    mask[:, 5] = 1
     perfect = head.construct_target(imgs)
-    assert torch.allclose(head.to_pixels(perfect, imgs), imgs, atol=1e-3)
-    assert torch.allclose(_head(False).to_pixels(_head(False).patchify(imgs), imgs), imgs)
+    out = head.patchify(head.to_pixels(perfect, imgs, mask))
+    patches = head.patchify(imgs)
+    visible = mask[0] == 0
+    # visible patches come back exactly; the hidden patch's own mean colour is not used
+    assert torch.allclose(out[:, visible], patches[:, visible], atol=1e-3)
+    vis_mean = patches[:, visible].mean(-1).mean(1)
+    assert torch.allclose(out[:, 5].mean(-1), vis_mean, atol=1e-3)
+    # changing the hidden patch's pixels does not change how it is drawn
+    changed = imgs.clone()
+    changed[:, :, 4:8, 4:8] = 0.0
+    again = head.patchify(head.to_pixels(perfect, changed, mask))
+    assert torch.allclose(again[:, 5], out[:, 5], atol=1e-3)
+    plain = _head(False)
+    assert torch.allclose(plain.to_pixels(plain.patchify(imgs), imgs, mask), imgs)
 
 
 def test_feature_prediction_head_masks_loss_and_names_it():

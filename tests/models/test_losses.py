@@ -31,8 +31,21 @@ DEVICE_AUG = {
         'configs/beit/beit_vit-base-p16_8xb256-amp-coslr-300e_in1k.py'}
 
 
+#: The `make demo` config: its parent's model with pixel targets (norm_pix off).
+PIXEL_TARGETS = {'configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64_demo.py':
+                 'configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'}
+
+
 def test_the_reference_covers_every_shipped_pretraining_config():
-    assert sorted([*BEFORE, *LOSS_SWAPS, *DEVICE_AUG]) == pretraining_configs()
+    assert sorted([*BEFORE, *LOSS_SWAPS, *DEVICE_AUG, *PIXEL_TARGETS]) == pretraining_configs()
+
+
+@pytest.mark.parametrize('child', sorted(PIXEL_TARGETS))
+def test_the_demo_config_is_its_parent_s_model_with_pixel_targets(child):
+    model = Config.fromfile(osp.join(REPO, child)).model.to_dict()
+    parent = Config.fromfile(osp.join(REPO, PIXEL_TARGETS[child])).model.to_dict()
+    assert model['head'].pop('norm_pix') is False and parent['head'].pop('norm_pix') is True
+    assert model == parent and PIXEL_TARGETS[child] in BEFORE
 
 
 @pytest.mark.parametrize('child', sorted(DEVICE_AUG))

@@ -84,3 +84,50 @@ def preprocess(model, dataset, indices: Sequence[int]) -> torch.Tensor:
     """
     samples: List[dict] = [dataset[int(i)] for i in indices]
     return model.data_preprocessor(default_collate(samples), False)['inputs']
+
+
+def progress_bar(total: int):
+    """mmengine's ``ProgressBar`` over ``total`` steps, on stderr (stdout keeps the tables)."""
+    import sys
+
+    from mmengine.utils import ProgressBar
+    return ProgressBar(total, file=sys.stderr)
+
+
+def figure_path(json_path: str) -> str:
+    """The PNG written next to a tool's JSON output (same name, ``.png``)."""
+    import os.path as osp
+    return osp.splitext(json_path)[0] + '.png'
+
+
+def save_bar_chart(groups: dict, path: str, ylabel: str, title: str, hline=None) -> None:
+    """Grouped bars: ``{group: {series: value}}`` -> PNG (matplotlib, Agg).
+
+    Args:
+        groups (dict): Bars per group (x tick), one series per colour.
+        path (str): PNG path.
+        ylabel (str): The y axis.
+        title (str): The figure's title.
+        hline (float, optional): A dashed reference line (e.g. chance).
+    """
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    series = list(dict.fromkeys(s for values in groups.values() for s in values))
+    width = 0.8 / max(1, len(series))
+    fig, ax = plt.subplots(figsize=(max(5, 1.2 * len(groups) * max(1, len(series)) / 2), 4),
+                           dpi=100)
+    for i, name in enumerate(series):
+        xs = [g + i * width for g in range(len(groups))]
+        ax.bar(xs, [values.get(name, 0) for values in groups.values()], width, label=name)
+    ax.set_xticks([g + width * (len(series) - 1) / 2 for g in range(len(groups))])
+    ax.set_xticklabels([str(g) for g in groups])
+    if hline is not None:
+        ax.axhline(hline, color='grey', linestyle='--', linewidth=1)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if len(series) > 1:
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)

@@ -18,9 +18,14 @@ normalised to their maximum.
 - ``--query proxies --average`` (Fig. 9): each proxy's map averaged over all
   the images, one heatmap per proxy in a grid.
 - ``--distance`` (Appendix A, Fig. 13): mean attention distance of every
-  head in every layer (pixels), as a scatter plot; also printed.
+  head in every layer (pixels), as a scatter plot; also printed and written as JSON
+  next to the figure (same name, ``.json``).
+
+Figures have column titles and cells of at least 128 px; a progress bar on stderr counts
+the images (the layers with ``--distance``).
 """
 import argparse
+import json
 import os.path as osp
 import sys
 
@@ -30,7 +35,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from analysis_common import (add_analysis_args, build_train_dataset, load_pretrainer,  # noqa: E402
-                             preprocess)
+                             preprocess, progress_bar)
 from cli_common import run_cli  # noqa: E402
 
 
@@ -76,12 +81,13 @@ def heatmaps(maps: torch.Tensor, size) -> torch.Tensor:
     return heat.permute(0, 3, 1, 2).reshape(*maps.shape[:-2], 3, *size)
 
 
-def save_grid(rows: torch.Tensor, path: str) -> tuple:
-    """(R, C, 3, H, W) images in 0-255 -> one PNG; returns its (width, height)."""
-    R, C, _, H, W = rows.shape
-    figure = rows.permute(0, 3, 1, 4, 2).reshape(R * H, C * W, 3)
-    mmcv.imwrite(mmcv.rgb2bgr(figure.round().clamp(0, 255).byte().numpy()), path)
-    return C * W, R * H
+def save_grid(rows: torch.Tensor, titles, title: str, path: str) -> tuple:
+    """(R, C, 3, H, W) images in 0-255 -> one titled PNG; returns its (width, height)."""
+    from mimtoolkit.visualization import titled_grid
+    cells = rows.permute(0, 1, 3, 4, 2).round().clamp(0, 255).byte().numpy()
+    figure = titled_grid(cells, titles, title)
+    mmcv.imwrite(mmcv.rgb2bgr(figure), path)
+    return figure.shape[1], figure.shape[0]
 
 
 def draw_distances(model, inputs: torch.Tensor, path: str) -> None:
@@ -94,17 +100,25 @@ def draw_distances(model, inputs: torch.Tensor, path: str) -> None:
     backbone = model.backbone
     grid = backbone.patch_grid(inputs.shape[-2:])
     fig, ax = plt.subplots(figsize=(6, 4))
+    bar, distances = progress_bar(len(backbone.layers)), {}
     for i in range(len(backbone.layers)):
         encoded, probs = layer_attention(backbone, inputs, i)
         dist = mean_attention_distance(probs, encoded.num_extra_tokens, grid,
                                        backbone.patch_size)
         ax.scatter([i + 1] * len(dist), dist.numpy(), s=12)
-        print(f'layer {i + 1}: ' + ' '.join(f'{d:.1f}' for d in dist.tolist()))
+        distances[i + 1] = dist.tolist()
+        bar.update()
+    print(file=sys.stderr)
+    for layer, dist in distances.items():
+        print(f'layer {layer}: ' + ' '.join(f'{d:.1f}' for d in dist))
     ax.set_xlabel('layer')
     ax.set_ylabel('mean attention distance (pixels)')
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+    with open(osp.splitext(path)[0] + '.json', 'w') as f:
+        json.dump(dict(mean_attention_distance_px={str(k): v for k, v in distances.items()},
+                       num_images=len(inputs)), f, indent=2)
 
 
 def main(argv=None) -> None:
@@ -133,11 +147,18 @@ def main(argv=None) -> None:
     queries, labels = query_indices(args.query, backbone, grid)
     require(not args.average or args.query == 'proxies', '--average', True,
             'used with --query proxies (each proxy averaged over the images)')
-    maps = query_attention_maps(backbone, inputs, queries, args.layer)  # (B, Q, h, w)
+    bar, chunks = progress_bar(len(inputs)), []
+    for batch in inputs.split(32):  # (B, Q, h, w) maps, 32 images per encoder call
+        chunks.append(query_attention_maps(backbone, batch, queries, args.layer))
+        bar.update(len(batch))
+    print(file=sys.stderr)
+    maps = torch.cat(chunks)
     size = inputs.shape[-2:]
     if args.average:
         heat = heatmaps(maps.mean(dim=0), size)  # (Q, 3, H, W)
-        width, height = save_grid(heat.unsqueeze(0), args.out)
+        width, height = save_grid(heat.unsqueeze(0), labels,
+                                  f'layer {args.layer}, mean over heads and {len(inputs)} '
+                                  'images', args.out)
         print(f'saved {args.out} ({width}x{height} px; layer {args.layer}; columns: '
               f'{", ".join(labels)}, each averaged over {len(inputs)} images)')
         return
@@ -152,7 +173,9 @@ def main(argv=None) -> None:
     if len(queries) == 1:
         columns.append(0.5 * images.unsqueeze(1) + 0.5 * heat)
         labels = labels + ['overlay']
-    width, height = save_grid(torch.cat(columns, dim=1), args.out)
+    width, height = save_grid(torch.cat(columns, dim=1), ['image', *labels],
+                              f'layer {args.layer}: attention of {labels[0]}'
+                              f'{" ..." if len(queries) > 1 else ""} (mean over heads)', args.out)
     print(f'saved {args.out} ({width}x{height} px; layer {args.layer}; columns: image | '
           f'{" | ".join(labels)} (mean over heads))')
 

@@ -17,7 +17,8 @@ its disentangle layer; any other pretrainer: its encoder output), and
 y = the reference encoder's features of the same patches of the clean
 subordinate image. Fore compares x and y directly, Aft after a lasso fitted
 on the train split (see ``mimtoolkit.evaluation.linear_separability``).
-Prints the table and writes it as JSON.
+Prints the table and writes it as JSON, with a bar chart of R² and cosine (Fore / Aft)
+next to it (same name, ``.png``); a progress bar on stderr counts the pairs.
 """
 import argparse
 import json
@@ -28,7 +29,8 @@ import torch
 from mmengine.config import DictAction
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from analysis_common import build_train_dataset, load_pretrainer, preprocess  # noqa: E402
+from analysis_common import (build_train_dataset, figure_path, load_pretrainer,  # noqa: E402
+                             preprocess, progress_bar, save_bar_chart)
 from cli_common import run_cli  # noqa: E402
 
 
@@ -62,7 +64,7 @@ def mixed_features(model, mix, mask_info) -> torch.Tensor:
     return model.backbone.encode(mix.mixed, mask_info).patch_tokens
 
 
-def collect(models, reference, dataset, indices, mixer, batch_size):
+def collect(models, reference, dataset, indices, mixer, batch_size, bar):
     """Patch-wise (x per model, y) features over image pairs of one split."""
     half = len(indices) // 2
     xs, ys = {name: [] for name in models}, []
@@ -74,6 +76,7 @@ def collect(models, reference, dataset, indices, mixer, batch_size):
         ys.append(reference.backbone.encode(mix.subordinate, mask_info).patch_tokens)
         for name, model in models.items():
             xs[name].append(mixed_features(model, mix, mask_info))
+        bar.update(stop - start)
 
     def flat(chunks):
         return torch.cat(chunks).flatten(0, 1).float().numpy()
@@ -126,10 +129,13 @@ def main(argv=None) -> None:
     val_order = (torch.randperm(len(val_set))[:args.num_val].tolist()
                  if args.val_split else order[args.num_train:])
     mixer = PixelMixer(alpha=args.alpha, partner='halves')
+    bar = progress_bar((args.num_train + args.num_val) // 2)  # mixed pairs
     with torch.no_grad():
         train_x, train_y = collect(models, reference, train_set, order[:args.num_train], mixer,
-                                   args.batch_size)
-        val_x, val_y = collect(models, reference, val_set, val_order, mixer, args.batch_size)
+                                   args.batch_size, bar)
+        val_x, val_y = collect(models, reference, val_set, val_order, mixer, args.batch_size,
+                               bar)
+    print(file=sys.stderr)
     results = {name: linear_separability(train_x[name], train_y, val_x[name], val_y,
                                          lasso_alpha=args.lasso_alpha,
                                          max_iter=args.lasso_max_iter) for name in models}
@@ -144,7 +150,13 @@ def main(argv=None) -> None:
         with open(args.out, 'w') as f:
             json.dump(dict(results=results, settings=settings,
                            num_patches=dict(train=len(train_y), val=len(val_y))), f, indent=2)
-        print(f'saved {args.out}')
+        bars = {f'{metric} {stage}': {name: res[stage][metric]
+                                      for name, res in results.items() if res[stage]}
+                for metric in ('r2', 'cosine') for stage in ('fore', 'aft')}
+        save_bar_chart(bars,
+                       figure_path(args.out), 'score',
+                       f'linear separability, alpha {args.alpha} (Fore: as is; Aft: after the lasso)')
+        print(f'saved {args.out} and {figure_path(args.out)}')
 
 
 if __name__ == '__main__':

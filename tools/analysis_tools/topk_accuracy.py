@@ -8,7 +8,8 @@ config's training dataset, or from another split with ``--val-split`` (e.g.
 Fashion-MNIST's ``test``). They are mixed by the model's own patch mixer and
 encoded in eval mode; for every homologous-attention layer the tool reports
 the mean fraction of each patch query's TopK keys that come from its own
-source image (chance: about r).
+source image (chance: about r). With ``--out``, a bar chart per layer is written next to
+the JSON (same name, ``.png``); a progress bar on stderr counts the images.
 """
 import argparse
 import json
@@ -19,8 +20,8 @@ from collections import defaultdict
 import torch
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from analysis_common import (add_analysis_args, build_train_dataset, load_pretrainer,  # noqa: E402
-                             preprocess)
+from analysis_common import (add_analysis_args, build_train_dataset, figure_path,  # noqa: E402
+                             load_pretrainer, preprocess, progress_bar, save_bar_chart)
 from cli_common import run_cli  # noqa: E402
 
 
@@ -53,6 +54,7 @@ def main(argv=None) -> None:
     sums, batches = defaultdict(float), 0
     for attn in layers.values():
         attn.record_topk = True
+    bar = progress_bar(len(order))
     with torch.no_grad():
         for start in range(0, len(order), args.batch_size):
             outputs = model.loss(preprocess(model, dataset, order[start:start + args.batch_size]),
@@ -61,6 +63,8 @@ def main(argv=None) -> None:
                 if key.startswith('topk_acc_layer'):
                     sums[int(key[len('topk_acc_layer'):])] += float(value)
             batches += 1
+            bar.update(len(order[start:start + args.batch_size]))
+    print(file=sys.stderr)
     accuracy = {layer: sums[layer] / batches for layer in sorted(sums)}
     print(f'TopK sampling accuracy on {len(order)} images (r = {model.mixer.mix_ratio}):')
     print('| layer | K / N | accuracy |\n|---|---|---|')
@@ -70,7 +74,11 @@ def main(argv=None) -> None:
         with open(args.out, 'w') as f:
             json.dump(dict(accuracy={str(k): v for k, v in accuracy.items()},
                            num_images=len(order), mix_ratio=model.mixer.mix_ratio), f, indent=2)
-        print(f'saved {args.out}')
+        save_bar_chart({layer: {'accuracy': value} for layer, value in accuracy.items()},
+                       figure_path(args.out), 'TopK sampling accuracy',
+                       f'homologous layers on {len(order)} images (dashed: chance r = '
+                       f'{model.mixer.mix_ratio})', hline=model.mixer.mix_ratio)
+        print(f'saved {args.out} and {figure_path(args.out)}')
 
 
 if __name__ == '__main__':

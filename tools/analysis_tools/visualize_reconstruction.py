@@ -1,11 +1,13 @@
-"""Draw reconstructions: input | masked | reconstruction | reconstruction + visible | extras.
+"""Draw reconstructions: input | masked | prediction | prediction + visible | extras.
 
     python tools/analysis_tools/visualize_reconstruction.py CONFIG CHECKPOINT --out x.png
         [--num-images 4] [--alphas 0.05 0.15 0.25 0.35 0.45] [--seed 0] [--cfg-options k=v ...]
 
 Images are ``--num-images`` distinct items of the config's training dataset
-(its pipeline), drawn under ``--seed``. ``norm_pix`` predictions are un-normalised with each target
-patch's own mean and variance. For i-MAE the input is the mixed image, the
+(its pipeline), drawn under ``--seed``. A ``norm_pix`` prediction is drawn with
+statistics that use no hidden pixel (a hidden patch gets the mean of the visible
+patches' means and variances); the column title says so. Cells are at least 128 px
+a side, with column titles. For i-MAE the input is the mixed image, the
 reconstruction is the subordinate branch's, and two extra columns show the
 subordinate target and the dominant image; ``--alphas`` draws the same pairs
 and masks once per subordinate weight, stacked top to bottom (the paper's
@@ -39,7 +41,7 @@ def main(argv=None) -> None:
     from mmengine.runner import set_random_seed
 
     from mimtoolkit.utils import ConfigError, require
-    from mimtoolkit.visualization import render_reconstructions
+    from mimtoolkit.visualization import reconstruct_cells, titled_grid
 
     set_random_seed(args.seed)
     model, cfg = load_pretrainer(args.config, args.checkpoint, args.cfg_options)
@@ -54,17 +56,19 @@ def main(argv=None) -> None:
     require(1 <= args.num_images <= len(dataset), '--num-images', args.num_images,
             f'1 to the {len(dataset)} images of the dataset')
     inputs = preprocess(model, dataset, torch.randperm(len(dataset))[:args.num_images].tolist())
-    if args.alphas:  # render_reconstructions restores the random state: same pairs and masks
-        figure = np.concatenate(
-            [render_reconstructions(model, inputs, alpha=a) for a in args.alphas])
-    else:
-        figure = render_reconstructions(model, inputs)
+    alphas = args.alphas or [None]
+    # reconstruct_cells restores the random state: the same pairs and masks for every alpha
+    drawn = [reconstruct_cells(model, inputs, **({} if a is None else dict(alpha=a)))
+             for a in alphas]
+    cells, titles = np.concatenate([c for c, _ in drawn]), drawn[0][1]
+    rows = ([f'alpha = {a:g}, image {i}' for a in alphas for i in range(len(inputs))]
+            if args.alphas else None)
+    figure = titled_grid(cells, titles, f'{osp.basename(args.config)} '
+                         f'({osp.basename(args.checkpoint)})', rows)
     mmcv.imwrite(mmcv.rgb2bgr(figure), args.out)
-    columns = 'input | masked | reconstruction | rec. + visible'
-    if getattr(model, 'mixer', None) is not None:
-        columns += ' | subordinate | dominant'
     sweep = f', alphas {args.alphas} top to bottom' if args.alphas else ''
-    print(f'saved {args.out} ({figure.shape[1]}x{figure.shape[0]} px; columns: {columns}{sweep})')
+    print(f'saved {args.out} ({figure.shape[1]}x{figure.shape[0]} px; columns: '
+          f'{" | ".join(titles)}{sweep})')
 
 
 if __name__ == '__main__':

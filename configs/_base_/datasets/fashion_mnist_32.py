@@ -16,3 +16,19 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='default_collate'),
     dataset=dict(type=dataset_type, data_root=data_root, split='train', pipeline=train_pipeline))
+
+# Online k-NN probe (OnlineProbeHook) of the encoder after every epoch: a 5,000-image bank of
+# the training split, 1,000 test images, the linear probe's deterministic pipeline. Configs
+# that set their own custom_hooks keep it with `{{_base_.online_probe_hook}}`.
+probe_pipeline = [
+    dict(type='GrayToRGB'),
+    dict(type='Resize', scale=32, backend='pillow', interpolation='bicubic'),
+    dict(type='PackInputs')
+]
+online_probe_hook = dict(
+    type='OnlineProbeHook', interval=1, k=20, temperature=0.07,
+    train_dataset=dict(type=dataset_type, data_root=data_root, split='train', indices=5000,
+                       pipeline=probe_pipeline),
+    val_dataset=dict(type=dataset_type, data_root=data_root, split='test', indices=1000,
+                     pipeline=probe_pipeline))
+custom_hooks = [online_probe_hook]

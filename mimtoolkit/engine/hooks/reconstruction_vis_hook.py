@@ -14,6 +14,7 @@ class ReconstructionVisHook(Hook):
     """Every ``interval`` iterations (and after training), draw reconstructions.
 
     Uses the first ``num_images`` images of the current training batch and
+    titles the figure with the iteration and that batch's loss, and
     writes through the runner's Visualizer (``vis_data/vis_image/*.png`` with
     ``LocalVisBackend``; TensorBoard with ``TensorboardVisBackend``). Does not
     change the random state of training.
@@ -33,6 +34,7 @@ class ReconstructionVisHook(Hook):
         self.interval = interval
         self.num_images = num_images
         self._last_batch: Optional[dict] = None
+        self._last_loss = None
 
     @staticmethod
     def _model(runner):
@@ -48,12 +50,16 @@ class ReconstructionVisHook(Hook):
     def _draw(self, runner, data_batch: dict, step: int) -> None:
         model = self._model(runner)
         data = model.data_preprocessor(data_batch, False)
-        figure = render_reconstructions(model, data['inputs'][:self.num_images])
+        loss = f', loss {self._last_loss:.4f}' if self._last_loss is not None else ''
+        title = f'iteration {step}{loss} (training batch)'
+        figure = render_reconstructions(model, data['inputs'][:self.num_images], title=title)
         runner.visualizer.add_image('reconstruction', figure, step=step)
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
         """Draw every ``interval`` iterations."""
         self._last_batch = data_batch
+        loss = (outputs or {}).get('loss')
+        self._last_loss = None if loss is None else float(loss.detach())
         if self.every_n_train_iters(runner, self.interval):
             self._draw(runner, data_batch, runner.iter + 1)
 

@@ -14,7 +14,7 @@ class PixelReconstructionHead(MAEPretrainHead):
 
     mmpretrain's ``MAEPretrainHead`` plus a named, weighted loss computed
     through a registered regression loss, and :meth:`to_pixels`, which undoes
-    ``norm_pix`` with each target patch's own mean and variance, so
+    ``norm_pix`` with statistics of the visible patches only, so
     reconstructions can be shown as images.
 
     Args:
@@ -62,19 +62,41 @@ class PixelReconstructionHead(MAEPretrainHead):
         """
         return {self.loss_name: self.loss_weight * super().loss(pred.float(), target.float(), mask)}
 
-    def to_pixels(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    @property
+    def pred_title(self) -> str:
+        """str: How :meth:`to_pixels` draws a prediction (the figure's column title)."""
+        if self.norm_pix:
+            return "prediction (norm_pix; hidden patches with the visible ones' mean/var)"
+        return 'prediction (pixels)'
+
+    def to_pixels(self, pred: torch.Tensor, target: torch.Tensor,
+                  mask: torch.Tensor) -> torch.Tensor:
         """Predicted patches as images in the target's (data-preprocessor) space.
+
+        With ``norm_pix`` the prediction is a normalised patch; it is drawn
+        with statistics that use no hidden pixel: a visible patch with its
+        own mean and variance, a masked patch with the mean, over the
+        image's visible patches, of their means and variances (a hidden
+        patch's own statistics would paint its true mean colour whatever the
+        model predicts).
 
         Args:
             pred (Tensor): (B, L, p²·C) predicted patches.
             target (Tensor): (B, C, H, W) the images they reconstruct.
+            mask (Tensor): (B, L), 1 = masked (hidden from the model).
 
         Returns:
             Tensor: (B, C, H, W).
         """
         if self.norm_pix:
             patches = self.patchify(target)
-            mean = patches.mean(dim=-1, keepdim=True)
+            mean = patches.mean(dim=-1, keepdim=True)  # (B, L, 1)
             var = patches.var(dim=-1, keepdim=True)
+            hidden = mask.unsqueeze(-1).to(mean.dtype)
+            visible = (1 - hidden).sum(1, keepdim=True).clamp(min=1)
+            vis_mean = (mean * (1 - hidden)).sum(1, keepdim=True) / visible
+            vis_var = (var * (1 - hidden)).sum(1, keepdim=True) / visible
+            mean = mean * (1 - hidden) + vis_mean * hidden
+            var = var * (1 - hidden) + vis_var * hidden
             pred = pred * (var + 1.e-6)**.5 + mean
         return self.unpatchify(pred)

@@ -229,5 +229,6 @@ class IMAE(MAE):
         target = getattr(mix, self.branches[0])
         return Reconstruction(
             inputs=mix.mixed, mask=self.pixel_mask(latent.mask_info, inputs.shape[-2:]),
-            pred=self.head.to_pixels(pred.float(), target), target=target,
-            extras={'subordinate': mix.subordinate, 'dominant': mix.dominant})
+            pred=self.head.to_pixels(pred.float(), target, latent.mask_info.mask), target=target,
+            extras={'subordinate': mix.subordinate, 'dominant': mix.dominant},
+            input_title='mixed input', pred_title=self.head.pred_title)

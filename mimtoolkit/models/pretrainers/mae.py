@@ -207,4 +207,5 @@ class MAE(BasePretrainer):
         """
         pred, mask_info = self._predict(inputs)
         return Reconstruction(inputs=inputs, mask=self.pixel_mask(mask_info, inputs.shape[-2:]),
-                              pred=self.head.to_pixels(pred.float(), inputs), target=inputs)
+                              pred=self.head.to_pixels(pred.float(), inputs, mask_info.mask),
+                              target=inputs, pred_title=self.head.pred_title)

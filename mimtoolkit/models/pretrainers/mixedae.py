@@ -248,4 +248,6 @@ class MixedAE(MAE):
         first = MaskInfo(unmix.mask[:n], unmix.ids_keep[:n], unmix.ids_restore[:n])
         target = mix.targets(inputs)[:n]
         return Reconstruction(inputs=mix.mixed, mask=self.pixel_mask(first, inputs.shape[-2:]),
-                              pred=self.head.to_pixels(pred[:n].float(), target), target=target)
+                              pred=self.head.to_pixels(pred[:n].float(), target, first.mask),
+                              target=target, input_title='mixed input (first image kept)',
+                              pred_title=self.head.pred_title)

@@ -1,0 +1,47 @@
+"""OnlineProbeHook in real runs: k-NN that tracks training, the same number on 2 processes."""
+import os.path as osp
+
+import pytest
+
+from ..conftest import free_port, run_tool
+from .helpers import log_records
+
+MAE_FASHION = 'configs/mae/mae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py'
+#: the config's probe on a 1,000-image bank and 500 test images, one epoch, no figures
+PROBE = ['custom_hooks.0.train_dataset.indices=1000', 'custom_hooks.0.val_dataset.indices=500',
+         'custom_hooks.1.interval=100000', 'train_cfg.max_epochs=1',
+         'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+         'default_hooks.logger.interval=10']
+
+pytestmark = pytest.mark.skipif(not osp.isdir('/usr/share/datasets/fashion-mnist'),
+                                reason="Debian's dataset-fashion-mnist is not installed")
+
+
+def probes(work_dir) -> list:
+    return [r for r in log_records(str(work_dir)) if 'knn_top1' in r]
+
+
+def test_knn_of_the_trained_encoder_beats_the_initial_one(tmp_path):
+    proc = run_tool(['tools/train.py', MAE_FASHION, '--work-dir', str(tmp_path),
+                     '--cfg-options', *PROBE, 'train_dataloader.dataset.indices=12800',
+                     'custom_hooks.0.at_start=True'])
+    start, end = probes(tmp_path)
+    assert (start['step'], end['step']) == (0, 200)  # before the first and after the last step
+    assert 0.1 < start['knn_top1'] < end['knn_top1'] <= 1.0  # 10 classes: chance is 0.1
+    assert end['knn_top1'] - start['knn_top1'] > 0.02
+    assert '1000 bank / 500 val images' in proc.stdout + proc.stderr
+
+
+def test_two_processes_report_the_one_process_value(tmp_path):
+    # lr 0: both runs probe the same (seeded) initial encoder after 2 steps
+    frozen = [*PROBE, 'train_dataloader.dataset.indices=256', 'optim_wrapper.optimizer.lr=0.0',
+              'train_dataloader.batch_size=64']
+    run_tool(['tools/train.py', MAE_FASHION, '--work-dir', str(tmp_path / 'one'),
+              '--cfg-options', *frozen])
+    proc = run_tool(['tools/dist_train.sh', MAE_FASHION, '2', '--work-dir', str(tmp_path / 'two'),
+                     '--cfg-options', *frozen, 'train_dataloader.batch_size=32'],
+                    env_extra=dict(PORT=free_port()))
+    one, two = probes(tmp_path / 'one'), probes(tmp_path / 'two')
+    assert len(one) == len(two) == 1
+    assert two[0]['knn_top1'] == pytest.approx(one[0]['knn_top1'], abs=1 / 500)
+    assert '1000 bank / 500 val images' in proc.stdout + proc.stderr  # gathered: all of them
