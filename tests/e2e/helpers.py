@@ -68,3 +68,10 @@ def photo_config(tmp_path, name: str, base: str, batch: int, model: str = '',
         "default_hooks = dict(logger=dict(interval=1), checkpoint=dict(interval=1))\n"
         "custom_hooks = []\n" + model)
     return str(path)
+
+
+def figure_shape(rows: int, cols: int, cell: int = 64) -> tuple:
+    """(H, W, 3) of a titled figure of rows x cols cells of ``cell`` px (enlarged to >= 128)."""
+    from mimtoolkit.visualization.titled_grid import HEADER_PX, cell_scale
+    side = cell * cell_scale(cell, cell)
+    return (HEADER_PX + rows * side, cols * side, 3)

@@ -155,7 +155,8 @@ def main(argv=None) -> None:
                 for metric in ('r2', 'cosine') for stage in ('fore', 'aft')}
         save_bar_chart(bars,
                        figure_path(args.out), 'score',
-                       f'linear separability, alpha {args.alpha} (Fore: as is; Aft: after the lasso)')
+                       f'linear separability, alpha {args.alpha} '
+                       '(Fore: as is; Aft: after the lasso)')
         print(f'saved {args.out} and {figure_path(args.out)}')
 
 

@@ -1,0 +1,64 @@
+"""tools/benchmarks/small_scale.sh: runs, probes, paired differences, the page, resuming."""
+import json
+import os.path as osp
+import subprocess
+
+import pytest
+
+from ..conftest import REPO
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not osp.isdir('/usr/share/datasets/fashion-mnist'),
+                                 reason="Debian's dataset-fashion-mnist is not installed")]
+
+
+def table(tmp_path, *extra):
+    return subprocess.run(
+        ['bash', 'tools/benchmarks/small_scale.sh', '--work-dir', str(tmp_path / 'runs'),
+         '--out', str(tmp_path / 'results.md'), '--only', 'MaskFeat', 'SemanticMIM-MaskFeat',
+         '--images', '128', '--seeds', '1', '--mae-seeds', '1', '--bank', '200', '--val', '100',
+         *extra], cwd=REPO, capture_output=True, text=True, check=True)
+
+
+def test_table_of_a_method_and_its_baseline_written_and_resumed(tmp_path):
+    table(tmp_path)
+    page = (tmp_path / 'results.md').read_text()
+    assert (tmp_path / 'results.png').is_file()
+    rows = {line.split(' | ')[0][2:]: line.split(' | ') for line in page.splitlines()
+            if line.startswith('| MaskFeat') or line.startswith('| SemanticMIM')}
+    assert set(rows) == {'MaskFeat', 'SemanticMIM-MaskFeat'}
+    runs = {(n, s): json.load(open(tmp_path / 'runs' / n / f'seed{s}' / 'result.json'))
+            for n in ('MaskFeat', 'SemanticMIM-MaskFeat') for s in (0, )}
+    assert all(0 <= r['knn_top1'] <= 1 and 0 <= r['linear_top1'] <= 1 for r in runs.values())
+    assert rows['MaskFeat'][1] == '1' and rows['MaskFeat'][4] == '—'  # a baseline: no delta
+    diff = 100 * (runs[('SemanticMIM-MaskFeat', 0)]['knn_top1'] -
+                  runs[('MaskFeat', 0)]['knn_top1'])
+    assert rows['SemanticMIM-MaskFeat'][5] == f'{diff:.2f}'  # paired, one seed: no spread
+    assert 'the first 128 Fashion-MNIST training images' in page and '4 iterations' in page
+    # a second call resumes: every run is found finished, nothing is trained again
+    before = {k: osp.getmtime(tmp_path / 'runs' / k[0] / f'seed{k[1]}' / 'train.out')
+              for k in runs}
+    table(tmp_path)
+    assert before == {k: osp.getmtime(tmp_path / 'runs' / k[0] / f'seed{k[1]}' / 'train.out')
+                      for k in runs}
+    assert (tmp_path / 'results.md').read_text().split('| method')[1] == page.split('| method')[1]
+
+
+def test_paired_differences_are_per_seed_then_averaged():
+    import argparse
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'small_scale', osp.join(REPO, 'tools', 'benchmarks', 'small_scale.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    results = {('MaskFeat', 0): dict(knn_top1=0.60, linear_top1=0.70),
+               ('MaskFeat', 1): dict(knn_top1=0.70, linear_top1=0.72),
+               ('SemanticMIM-MaskFeat', 0): dict(knn_top1=0.62, linear_top1=0.71),
+               ('SemanticMIM-MaskFeat', 1): dict(knn_top1=0.73, linear_top1=0.74)}
+    args = argparse.Namespace(images=128, bank=200, val=100, work_dir=REPO,
+                              out=osp.join(REPO, 'x.md'))
+    page = module.report(results, {}, args, 60.0, ['MaskFeat', 'SemanticMIM-MaskFeat'])
+    row = [line for line in page.splitlines() if line.startswith('| SemanticMIM')][0].split(' | ')
+    assert row[2] == '67.50 ± 7.78'  # the method's own spread over seeds is large ...
+    assert row[5] == '2.50 ± 0.71'  # ... the paired difference (+2, +3 points) is not
+    assert row[6].startswith('1.50 ± 0.71')
