@@ -57,8 +57,11 @@ def test_paired_differences_are_per_seed_then_averaged():
                ('SemanticMIM-MaskFeat', 1): dict(knn_top1=0.73, linear_top1=0.74)}
     args = argparse.Namespace(images=128, bank=200, val=100, work_dir=REPO,
                               out=osp.join(REPO, 'x.md'))
-    page = module.report(results, {}, args, 60.0, ['MaskFeat', 'SemanticMIM-MaskFeat'])
+    page = module.report(results, {}, args, [], ['MaskFeat', 'SemanticMIM-MaskFeat'])
     row = [line for line in page.splitlines() if line.startswith('| SemanticMIM')][0].split(' | ')
     assert row[2] == '67.50 ± 7.78'  # the method's own spread over seeds is large ...
     assert row[5] == '2.50 ± 0.71'  # ... the paired difference (+2, +3 points) is not
     assert row[6].startswith('1.50 ± 0.71')
+    assert 'Partial' not in page
+    partial = module.report(results, {}, args, [('MAE', 2)], ['MaskFeat', 'SemanticMIM-MaskFeat'])
+    assert '**Partial**: 1 planned runs are not finished yet: MAE (seed 2).' in partial

@@ -1,19 +1,21 @@
 """The small-scale results table: every method and hybrid on Fashion-MNIST at one budget.
 
     python tools/benchmarks/small_scale.py [--work-dir work_dirs/small_scale] [--images 12800]
-        [--seeds 2] [--mae-seeds 3] [--only NAME ...] [--out docs/small_scale_results.md]
+        [--seeds 2] [--mae-seeds 3] [--bank 2000] [--val 1000] [--only NAME ...]
+        [--out docs/small_scale_results.md]
 
 Each run is ``tools/train.py`` on the first ``--images`` training images for the config's
 own 2-epoch schedule (the same iterations for every method), seed S (``randomness.seed``:
-the same initialisation where models share parts, the same data order); its
-``OnlineProbeHook`` probes the final encoder (k-NN, k = 20, and a 10-epoch linear probe on a
-``--bank`` of training images, ``--val`` test images). Teachers (i-MAE's distillation, MR-MAE's and the
+the same data order; initialisation and masks follow the seed); its ``OnlineProbeHook``
+probes the final encoder (k-NN, k = 20, and a 10-epoch linear probe on a ``--bank`` of
+training images, ``--val`` test images). Teachers (i-MAE's distillation, MR-MAE's and the
 hybrids' mimic) are the MAE run of the same seed. Then, per seed: i-MAE's linear
 separability with and without distillation (``separability.py``), MixedAE's TopK sampling
 accuracy with and without the homologous contrastive loss (``topk_accuracy.py``). Every
 method is compared with its baseline paired (same seed): the table gives mean ± std over
 seeds and the mean ± std of the per-seed differences. A finished run (its ``result.json``)
-is skipped, so an interrupted table resumes where it stopped. Writes ``--out`` and a plot
+is skipped, so an interrupted table resumes where it stopped; ``--report-only`` writes the
+page from the runs finished so far (listing the missing ones). Writes ``--out`` and a plot
 beside it (same name, ``.png``).
 """
 import argparse
@@ -57,10 +59,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--images', type=int, default=12800, help='training images per epoch')
     parser.add_argument('--seeds', type=int, default=2, help='seeds per method (>= 2)')
     parser.add_argument('--mae-seeds', type=int, default=3, help='seeds of MAE (the spread)')
-    parser.add_argument('--bank', type=int, default=5000, help='k-NN bank / linear train images')
+    parser.add_argument('--bank', type=int, default=2000, help='k-NN bank / linear train images')
     parser.add_argument('--val', type=int, default=1000, help='probe test images')
     parser.add_argument('--only', nargs='+', help=f'a subset of {list(RUNS)}')
     parser.add_argument('--out', default=osp.join(REPO, 'docs', 'small_scale_results.md'))
+    parser.add_argument('--report-only', action='store_true',
+                        help='train nothing: write the page from the runs finished so far')
     return parser.parse_args(argv)
 
 
@@ -73,27 +77,38 @@ def tool(args, log: str) -> None:
         raise ConfigError(f'{" ".join(args[:2])} failed (exit {proc.returncode}); see {log}')
 
 
+def run_dir(name: str, seed: int, args) -> str:
+    """Where the run of ``name`` at ``seed`` lives."""
+    return osp.join(args.work_dir, name.replace(' ', '_').replace('/', ''), f'seed{seed}')
+
+
+def finished(name: str, seed: int, args):
+    """The run's result.json, or None when it has not finished."""
+    done = osp.join(run_dir(name, seed, args), 'result.json')
+    return json.load(open(done)) if osp.isfile(done) else None
+
+
 def train(name: str, seed: int, args) -> dict:
     """One pretraining run (skipped when its result.json exists); its probe numbers."""
     config, _, extra, teacher = RUNS[name]
-    run_dir = osp.join(args.work_dir, name.replace(' ', '_').replace('/', ''), f'seed{seed}')
-    done = osp.join(run_dir, 'result.json')
-    if osp.isfile(done):
-        return json.load(open(done))
+    if finished(name, seed, args):
+        return finished(name, seed, args)
+    directory = run_dir(name, seed, args)
+    done = osp.join(directory, 'result.json')
     options = [f'randomness.seed={seed}', f'train_dataloader.dataset.indices={args.images}',
                *PROBE, f'custom_hooks.0.train_dataset.indices={args.bank}',
                f'custom_hooks.0.val_dataset.indices={args.val}', *extra]
     if teacher:
         options.append(f"{teacher}={train('MAE', seed, args)['checkpoint']}")
-    os.makedirs(run_dir, exist_ok=True)
+    os.makedirs(directory, exist_ok=True)
     start = time.time()
-    tool(['tools/train.py', config, '--work-dir', run_dir, '--cfg-options', *options],
-         osp.join(run_dir, 'train.out'))
-    records = [json.loads(line) for path in sorted(_scalars(run_dir)) for line in open(path)]
+    tool(['tools/train.py', config, '--work-dir', directory, '--cfg-options', *options],
+         osp.join(directory, 'train.out'))
+    records = [json.loads(line) for path in sorted(_scalars(directory)) for line in open(path)]
     probe = [r for r in records if 'knn_top1' in r][-1]
     result = dict(name=name, seed=seed, config=config, options=options,
                   knn_top1=probe['knn_top1'], linear_top1=probe['linear_top1'],
-                  checkpoint=osp.join(run_dir, 'epoch_2.pth'), seconds=time.time() - start)
+                  checkpoint=osp.join(directory, 'epoch_2.pth'), seconds=time.time() - start)
     json.dump(result, open(done, 'w'), indent=1)
     return result
 
@@ -141,7 +156,7 @@ def mean_std(values: list) -> str:
     return f'{statistics.mean(values):.2f}{spread}'
 
 
-def report(results: dict, extra: dict, args, elapsed: float, names: list) -> str:
+def report(results: dict, extra: dict, args, missing: list, names: list) -> str:
     """The markdown page."""
     commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=REPO,
                             capture_output=True, text=True).stdout.strip()
@@ -149,8 +164,13 @@ def report(results: dict, extra: dict, args, elapsed: float, names: list) -> str
         '# Small-scale results (Fashion-MNIST, CPU)', '',
         'Made by `python tools/benchmarks/small_scale.py` (`bash tools/benchmarks/small_scale.sh`)'
         f' at commit `{commit}`, {datetime.date.today()}, on {platform.node() or "this machine"}'
-        f' ({os.cpu_count()} cores, {platform.processor() or platform.machine()}); '
-        f'{elapsed / 60:.0f} min for the runs made in that call.', '',
+        f' ({os.cpu_count()} cores, {platform.processor() or platform.machine()}); the runs '
+        f'took {sum(r.get("seconds", 0) for r in results.values()) / 60:.0f} min in all (each '
+        'run\'s own time; the analyses below add a few minutes).', '',
+        *([f'**Partial**: {len(missing)} planned runs are not finished yet: '
+           + ', '.join(f'{n} (seed {s})' for n, s in missing)
+           + '. Run the command again to finish them (finished runs are skipped).', '']
+          if missing else []),
         f'**Budget** (every run): the first {args.images} Fashion-MNIST training images, the '
         'configs\' own 2-epoch schedule (AdamW 1e-3, batch 64, 200 warm-up iterations, '
         f'{2 * args.images // 64} iterations), mim-tiny ViT (6 layers, width 192, patch 4 on 32 '
@@ -253,14 +273,19 @@ def main(argv=None) -> None:
     require(args.seeds >= 1 and args.mae_seeds >= args.seeds, '--seeds / --mae-seeds',
             (args.seeds, args.mae_seeds), 'seeds >= 1 and mae-seeds >= seeds')
     plan = [(n, s) for n in names for s in range(args.mae_seeds if n == 'MAE' else args.seeds)]
-    start, results = time.time(), {}
-    bar = ProgressBar(len(plan), file=sys.stderr)
+    results = {}
+    bar = None if args.report_only else ProgressBar(len(plan), file=sys.stderr)
     for name, seed in plan:
-        results[(name, seed)] = train(name, seed, args)
-        bar.update()
+        result = finished(name, seed, args) if args.report_only else train(name, seed, args)
+        if result is not None:
+            results[(name, seed)] = result
+        if bar is not None:
+            bar.update()
     print(file=sys.stderr)
+    require(bool(results), '--work-dir', args.work_dir, 'a folder with finished runs')
+    missing = [key for key in plan if key not in results]
     extra = analyses(results, args.work_dir, sorted({s for _, s in results}))
-    page = report(results, extra, args, time.time() - start, names)
+    page = report(results, extra, args, missing, names)
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     with open(args.out, 'w') as f:
         f.write(page)
