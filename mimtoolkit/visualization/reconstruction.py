@@ -25,6 +25,21 @@ def denormalize(images: torch.Tensor, data_preprocessor: nn.Module) -> torch.Ten
     return images.clamp(0, 255)
 
 
+def normalize(pixels: torch.Tensor, data_preprocessor: nn.Module) -> torch.Tensor:
+    """Pixels in [0, 255] into the model's input space (the inverse of :func:`denormalize`).
+
+    Args:
+        pixels (Tensor): (B, 3, H, W) RGB pixels.
+        data_preprocessor (nn.Module): The model's ``data_preprocessor``.
+
+    Returns:
+        Tensor: (B, 3, H, W) as the model sees them.
+    """
+    if getattr(data_preprocessor, '_enable_normalize', False):
+        return (pixels - data_preprocessor.mean.float()) / data_preprocessor.std.float()
+    return pixels
+
+
 def reconstruction_cells(recon: Reconstruction,
                          data_preprocessor: nn.Module) -> Tuple[np.ndarray, List[str]]:
     """One row per image: input | masked | prediction | prediction + visible | extras.

@@ -46,7 +46,8 @@ def main(argv=None) -> None:
                                                                 nearest_visible_patch)
     from mimtoolkit.registry import DATASETS
     from mimtoolkit.utils import ConfigError, require
-    from mimtoolkit.visualization import denormalize, reconstruction_cells, titled_grid
+    from mimtoolkit.visualization import (denormalize, normalize, reconstruction_cells,
+                                          titled_grid)
     set_random_seed(args.seed)
     model, cfg = load_pretrainer(args.config, args.checkpoint, args.cfg_options)
     if not hasattr(model, 'reconstruct'):
@@ -80,9 +81,9 @@ def main(argv=None) -> None:
         if figure_recon is None:
             figure_recon = (split, recon, target, scores['model']['psnr_db'], best[0])
     split, recon, target, model_db, best_db = figure_recon
-    recon.extras = {'mean visible colour (baseline)': dp_normalise(
+    recon.extras = {'mean visible colour (baseline)': normalize(
                         mean_visible_colour(target, recon.mask), dp),
-                    'nearest visible patch (baseline)': dp_normalise(
+                    'nearest visible patch (baseline)': normalize(
                         nearest_visible_patch(target, recon.mask, p), dp)}
     cells, titles = reconstruction_cells(recon, dp)
     figure = titled_grid(cells[:min(6, len(cells))], titles,
@@ -94,13 +95,6 @@ def main(argv=None) -> None:
     with open(osp.join(out_dir, 'baselines.json'), 'w') as f:
         json.dump(dict(splits=report, seed=args.seed, figure=split), f, indent=2)
     print(f'saved {osp.join(out_dir, "baselines.json")} and baselines.png ({split} images)')
-
-
-def dp_normalise(pixels: torch.Tensor, data_preprocessor) -> torch.Tensor:
-    """Pixels in 0-255 back into the data preprocessor's space (inverse of ``denormalize``)."""
-    if getattr(data_preprocessor, '_enable_normalize', False):
-        return (pixels - data_preprocessor.mean.float()) / data_preprocessor.std.float()
-    return pixels
 
 
 if __name__ == '__main__':

@@ -20,6 +20,7 @@ beside it (same name, ``.png``).
 """
 import argparse
 import datetime
+import glob
 import json
 import os
 import os.path as osp
@@ -31,6 +32,8 @@ import time
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, osp.join(REPO, 'tools'))
+sys.path.insert(0, osp.join(REPO, 'tools', 'analysis_tools'))
+from analysis_common import figure_path  # noqa: E402
 from cli_common import run_cli  # noqa: E402
 
 C = 'configs/{}_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py'
@@ -91,8 +94,9 @@ def finished(name: str, seed: int, args):
 def train(name: str, seed: int, args) -> dict:
     """One pretraining run (skipped when its result.json exists); its probe numbers."""
     config, _, extra, teacher = RUNS[name]
-    if finished(name, seed, args):
-        return finished(name, seed, args)
+    result = finished(name, seed, args)
+    if result is not None:
+        return result
     directory = run_dir(name, seed, args)
     done = osp.join(directory, 'result.json')
     options = [f'randomness.seed={seed}', f'train_dataloader.dataset.indices={args.images}',
@@ -114,7 +118,6 @@ def train(name: str, seed: int, args) -> dict:
 
 
 def _scalars(run_dir: str) -> list:
-    import glob
     return glob.glob(osp.join(run_dir, '*', 'vis_data', 'scalars.json'))
 
 
@@ -230,10 +233,6 @@ def report(results: dict, extra: dict, args, missing: list, names: list) -> str:
               f'({osp.basename(figure_path(args.out))}). Per-run numbers, options and times: '
               f'`{osp.relpath(args.work_dir, REPO)}/*/seed*/result.json`.', '']
     return '\n'.join(lines)
-
-
-def figure_path(md_path: str) -> str:
-    return osp.splitext(md_path)[0] + '.png'
 
 
 def plot(results: dict, names: list, path: str) -> None:
