@@ -97,7 +97,7 @@ def config_error_line(err: Exception):
 def run_cli(main: Callable[[], None]) -> None:
     """Run a tool's ``main``; bad configs and inputs exit 2 with one clear line.
 
-    After a distributed run, the ranks meet and shut their process group down.
+    A distributed run that succeeded ends as ``_end_distributed_run`` says.
 
     Set ``MIMTOOLKIT_TRACEBACK=1`` to see the full traceback instead.
     """
@@ -112,8 +112,31 @@ def run_cli(main: Callable[[], None]) -> None:
         print(f'error: {message}', file=sys.stderr)
         sys.exit(2)
     else:
-        # gloo aborts a rank ("terminate called without an active exception") when its
-        # peer tears the group down first: meet, then shut the group down on every rank
         if torch.distributed.is_available() and torch.distributed.is_initialized():
-            torch.distributed.barrier()
-            torch.distributed.destroy_process_group()
+            _end_distributed_run()
+
+
+def _end_distributed_run() -> None:
+    """Shut a finished distributed run down on every rank, then exit 0 without finalizing.
+
+    A gloo rank can die with SIGABRT after a run that succeeded: when its peer tears the
+    group down first ("terminate called without an active exception"), or when objects
+    that gloo's threads still reference are freed during interpreter finalization. The
+    Runner lives on in a reference cycle (its loops point back at it), so its DDP wrapper,
+    whose reducer holds the process group, is only freed by a later garbage collection,
+    at exit if none comes sooner. So: free it now, meet, destroy the group on every rank,
+    run the atexit handlers and flush, and leave with ``os._exit`` so that nothing of
+    torch's is torn down by the finalizing interpreter.
+    """
+    import atexit
+    import gc
+    import logging
+    gc.collect()
+    torch.distributed.barrier()
+    torch.distributed.destroy_process_group()
+    gc.collect()
+    atexit._run_exitfuncs()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
