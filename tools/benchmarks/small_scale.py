@@ -185,7 +185,9 @@ def report(results: dict, extra: dict, args, missing: list, names: list) -> str:
         'Differences are paired: method − baseline at the same seed (the same data order, '
         'from the sampler\'s seed; initialisation and masks follow the seed too, but differ '
         'where two models build or draw different things), mean ± std over seeds. No tuning per '
-        'method.', '',
+        'method. BEiT has no row: its target is a pretrained image tokenizer (DALL-E or VQKD) '
+        'whose weights cannot be fetched on this machine, and a stand-in tokenizer\'s tokens '
+        'would not be BEiT\'s target.', '',
         '| method | seeds | k-NN top-1 (%) | linear top-1 (%) | baseline | Δ k-NN (paired) | '
         'Δ linear (paired) |', '|---|---|---|---|---|---|---|']
     for name in names:
