@@ -33,7 +33,7 @@ import time
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, osp.join(REPO, 'tools'))
 sys.path.insert(0, osp.join(REPO, 'tools', 'analysis_tools'))
-from analysis_common import figure_path  # noqa: E402
+from analysis_common import figure_path, progress_bar  # noqa: E402
 from cli_common import run_cli  # noqa: E402
 
 C = 'configs/{}_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py'
@@ -265,8 +265,6 @@ def plot(results: dict, names: list, path: str) -> None:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    from mmengine.utils import ProgressBar
-
     from mimtoolkit.utils import require
     names = args.only or list(RUNS)
     unknown = [n for n in names if n not in RUNS]
@@ -275,7 +273,7 @@ def main(argv=None) -> None:
             (args.seeds, args.mae_seeds), 'seeds >= 1 and mae-seeds >= seeds')
     plan = [(n, s) for n in names for s in range(args.mae_seeds if n == 'MAE' else args.seeds)]
     results = {}
-    bar = None if args.report_only else ProgressBar(len(plan), file=sys.stderr)
+    bar = None if args.report_only else progress_bar(len(plan))
     for name, seed in plan:
         result = finished(name, seed, args) if args.report_only else train(name, seed, args)
         if result is not None:
