@@ -8,7 +8,7 @@ CONSTRAINTS := tools/install/constraints.txt
 STAMP := $(VENV)/.mimtoolkit-installed
 FMNIST_ROOT := /usr/share/datasets/fashion-mnist
 
-.PHONY: install demo test test-fast data clean
+.PHONY: install demo test test-fast test-gpu data clean
 
 LOG := $(VENV)/install.log
 STAGE := tools/install/stage.sh $(LOG)
@@ -64,6 +64,11 @@ test: install
 
 test-fast: install
 	$(PYTEST) -m "not slow" tests
+
+# The GPU lane (tests marked `cuda`, in tests/gpu): each skipped with its reason where torch
+# sees no GPU. On a bare GPU machine: tools/gpu/prepare_wheels.sh, then tools/gpu/run_lane.sh.
+test-gpu: install
+	$(PY) -m pytest -q -rs -p no:cacheprovider -m cuda tests/gpu
 
 clean:
 	rm -rf work_dirs build *.egg-info

@@ -105,10 +105,29 @@ def free_port() -> str:
         return str(sock.getsockname()[1])
 
 
+#: The tools the tests start run the CPU path (CPU tensors, gloo for 2 processes) on every
+#: host, a GPU host too: the suite's meaning does not change with the machine. The GPU
+#: lane's tests (``@pytest.mark.cuda``) ask for the GPU with ``env_extra=CUDA_TOOL_ENV``.
+CPU_TOOL_ENV = dict(CUDA_VISIBLE_DEVICES='')
+CUDA_TOOL_ENV = dict(CUDA_VISIBLE_DEVICES=os.environ.get('CUDA_VISIBLE_DEVICES') or '0')
+
+
 def tool_env(env_extra=None) -> dict:
-    """The environment a repo tool runs in: this one, unbuffered, one OpenMP thread."""
-    return dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='1', PYTHON=sys.executable,
-                **(env_extra or {}))
+    """The environment a repo tool runs in: this one, unbuffered, one OpenMP thread, the CPU
+    path (``CPU_TOOL_ENV``) unless ``env_extra`` says otherwise."""
+    return {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1',
+            'PYTHON': sys.executable, **CPU_TOOL_ENV, **(env_extra or {})}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the GPU lane (``cuda`` marker) where torch sees no CUDA device, with the reason."""
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skipif(True, reason='the GPU lane: torch sees no CUDA device here '
+                              '(make test-gpu on a GPU host runs it)')
+    for item in items:
+        if 'cuda' in item.keywords:
+            item.add_marker(skip)
 
 
 _SERVER = []  # this process's ToolServer, started on first use
@@ -148,7 +167,8 @@ def start_tool(args, env_extra=None, merged=False):
     (``tests/tool_server.py``), shell tools in bash; ``.wait(timeout)`` gives
     ``(returncode, stdout, stderr)`` (stderr in stdout when ``merged``)."""
     env, python = tool_env(env_extra), args[0].endswith('.py')
-    if python and not os.environ.get('MIMTOOLKIT_TEST_COLD_TOOLS'):
+    on_cuda = env['CUDA_VISIBLE_DEVICES'] != ''  # a cold interpreter: no CUDA across fork
+    if python and not on_cuda and not os.environ.get('MIMTOOLKIT_TEST_COLD_TOOLS'):
         return _tool_server().start(list(args), env, REPO, merged)
     return _Subprocess([sys.executable if python else 'bash', *args], env, merged)
 

@@ -12,7 +12,8 @@ from collections import OrderedDict
 from typing import Callable, Dict, Tuple, TypeVar
 
 import torch
-from mmengine.dist import all_gather, all_reduce, get_dist_info
+import torch.distributed as dist
+from mmengine.dist import all_reduce, get_dist_info
 
 T = TypeVar('T')
 
@@ -35,25 +36,39 @@ def rank_share(draw: Callable[[int], T], rows: int) -> T:
     return draw(rows * world)[rank::world]
 
 
-def global_batch(inputs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-    """The whole global batch, in one process's order, and where this rank's rows sit in it.
+def global_rows(inputs: torch.Tensor, sources: torch.Tensor) -> torch.Tensor:
+    """For each of this rank's rows, the global batch's row ``sources`` names, fetched from the
+    rank that holds it: one ``all_to_all`` of the rows asked for, not the whole global batch.
 
-    An all-gather of ``inputs`` (no gradient flows through it), used when a
-    batch-level pairing draws partners from the whole global batch.
+    Every rank passes the same ``sources`` (drawn from the ranks' common generator), so each
+    knows what every other rank asks of it; rank r receives exactly its B rows (an
+    all-gather would bring w·B). No gradient flows through the exchange.
 
     Args:
-        inputs (Tensor): (B, ...) this rank's samples.
+        inputs (Tensor): (B, ...) this rank's rows (global positions ``j·w + r``).
+        sources (Tensor): (w·B,) long, on the CPU: the global position whose row global row
+            i asks for (e.g. its mixing partner).
 
     Returns:
-        tuple: (w·B, ...) the global batch and (B,) long positions of this
-        rank's rows in it (``arange(B)`` in one process).
+        Tensor: (B, ...) row j is the global batch's row ``sources[j·w + r]``.
     """
     rank, world = get_dist_info()
-    rows = torch.arange(inputs.shape[0], device=inputs.device)
+    batch = inputs.shape[0]
     if world == 1:
-        return inputs, rows
-    gathered = torch.stack(all_gather(inputs.detach().contiguous()), dim=1)  # (B, w, ...)
-    return gathered.flatten(0, 1), rows * world + rank
+        return inputs[sources.to(inputs.device)]
+    asked = sources.cpu().view(batch, world)  # [j, d]: what rank d's row j asks for
+    owner, local = asked % world, asked // world
+    send = [local[:, d][owner[:, d] == rank] for d in range(world)]  # in rank d's row order
+    mine = owner[:, rank]
+    arrival = torch.argsort(mine, stable=True)  # received grouped by sender, row order within
+    payload = inputs.detach()[torch.cat(send).to(inputs.device)].contiguous()
+    received = payload.new_empty(inputs.shape)
+    dist.all_to_all_single(received, payload,
+                           output_split_sizes=torch.bincount(mine, minlength=world).tolist(),
+                           input_split_sizes=[len(rows) for rows in send])
+    out = torch.empty_like(received)
+    out[arrival.to(inputs.device)] = received
+    return out
 
 
 def rank_mean(values: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:

@@ -142,7 +142,8 @@ val_evaluator = dict(ann_file={coco_root + '/annotations/instances_val.json'!r})
 test_evaluator = val_evaluator
 train_cfg = dict(max_epochs=1, val_interval=100)
 default_hooks = dict(logger=dict(interval=1))
-optim_wrapper = dict(type='OptimWrapper')
+# the shipped AutoAmpOptimWrapper, in bf16 as --amp picks on A100/H100 (RoIAlign in fp32)
+optim_wrapper = dict(dtype='bfloat16')
 """
     if simple_pyramid:  # the shipped LSJ batches pad to 1024
         text += ("model['data_preprocessor'] = dict(batch_augments=[\n"
@@ -189,15 +190,18 @@ default_hooks = dict(logger=dict(interval=1))
     return path
 
 
-def train_downstream(config: str, ckpt: str, work_dir: str) -> Tuple[str, dict]:
+def train_downstream(config: str, ckpt: str, work_dir: str, *flags: str,
+                     env_extra=None) -> Tuple[str, dict]:
     """tools/train.py from a pretraining checkpoint; it validates after its last iteration or
-    epoch (mmengine's loops always do).
+    epoch (mmengine's loops always do). ``flags`` (e.g. ``--amp``) and ``env_extra`` (e.g.
+    the GPU lane's ``CUDA_TOOL_ENV``) go to the run.
 
     Returns:
         tuple[str, dict]: The train log, and the metrics of that validation.
     """
-    train = run_tool(['tools/train.py', config, '--work-dir', work_dir,
-                      '--cfg-options', f'model.backbone.init_cfg.checkpoint={ckpt}'])
+    train = run_tool(['tools/train.py', config, '--work-dir', work_dir, *flags,
+                      '--cfg-options', f'model.backbone.init_cfg.checkpoint={ckpt}'],
+                     env_extra=env_extra)
     return train.stdout + train.stderr, val_metrics(work_dir)
 
 

@@ -9,7 +9,7 @@ import os.path as osp
 import pytest
 import torch
 
-from ..conftest import REPO, run_tool
+from ..conftest import REPO, free_port, run_tool
 from .helpers import scalars
 
 pytestmark = pytest.mark.slow
@@ -88,3 +88,26 @@ def test_a_nan_loss_stops_the_run_in_one_line_with_the_last_checkpoint_intact(tm
     assert osp.basename(latest) == 'epoch_1.pth'
     state = torch.load(latest, map_location='cpu', weights_only=False)['state_dict']
     assert all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point())
+
+
+def test_two_processes_with_their_own_generators_resume_exactly(tmp_path):
+    """dist_train.sh 2 with ``diff_rank_seed=True`` (each rank draws its own masks): a resume
+    from epoch 1 gives each rank its own generators back, so epoch 2 logs the same losses
+    (the logged loss is the ranks' mean, so one rank's wrong masks would show)."""
+    config = CONFIGS['mae']
+    options = ['--cfg-options', *SMALL, 'randomness.diff_rank_seed=True']
+    straight = tmp_path / 'straight'
+    run_tool(['tools/dist_train.sh', config, '2', '--work-dir', str(straight), *options],
+             env_extra=dict(PORT=free_port()))
+    ckpt = torch.load(straight / 'epoch_1.pth', map_location='cpu', weights_only=True)
+    ranks = ckpt['random_state']['ranks']
+    assert len(ranks) == 2 and ranks[0]['torch'] != ranks[1]['torch']  # the ranks differ
+    resumed = tmp_path / 'resumed'
+    run_tool(['tools/dist_train.sh', config, '2', '--work-dir', str(resumed),
+              '--resume', str(straight / 'epoch_1.pth'), *options],
+             env_extra=dict(PORT=free_port()))
+    first = [r['loss'] for r in scalars(str(straight))]
+    again = [r['loss'] for r in scalars(str(resumed))]
+    per_epoch = len(first) // 2
+    assert per_epoch >= 2 and len(again) == per_epoch
+    assert again == pytest.approx(first[per_epoch:], rel=1e-6, abs=1e-7)

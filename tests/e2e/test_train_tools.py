@@ -67,7 +67,6 @@ def test_maskfeat_trains_and_loss_goes_down(tmp_path):
     assert len(records) == 30 and loss_went_down(records, 'loss_hog')
 
 
-@pytest.mark.skipif(torch.cuda.is_available(), reason='the CPU path')
 @pytest.mark.parametrize('config,flags', [(MAE_SKIMAGE, ['--amp']),
                                           (MAEFEAT_SKIMAGE, ['--amp-dtype', 'float16'])])
 def test_amp_flags_train_in_bf16_without_scaling_or_in_fp16_with_a_scaler(config, flags,

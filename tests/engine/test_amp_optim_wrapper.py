@@ -9,8 +9,6 @@ from mimtoolkit.engine.optimizers import amp_dtype, bf16_supported
 from mimtoolkit.registry import MODELS, OPTIM_WRAPPERS
 from mimtoolkit.utils import ConfigError, NonFiniteLossError
 
-pytestmark = pytest.mark.skipif(torch.cuda.is_available(), reason='the CPU path; CUDA is the '
-                                'same code with the device switched')
 
 
 def wrapper_for(model, **kwargs):
@@ -30,6 +28,19 @@ def test_auto_is_bf16_without_a_scaler_where_the_cpu_has_bf16_units():
     assert out.dtype == expected
     wrapper.update_params(out.float().pow(2).mean())
     assert model.weight.dtype == torch.float32 and not torch.equal(model.weight, before)
+
+
+def test_the_device_is_the_model_s_not_the_host_s(monkeypatch):
+    """A model on the CPU of a GPU host autocasts on the CPU (imitated: torch says CUDA is
+    there); a model on a device autocast cannot cover is refused in one line."""
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    model = nn.Linear(4, 4)
+    wrapper = wrapper_for(model, dtype='float16')
+    assert wrapper.device_type == 'cpu' and wrapper.loss_scaler._device == 'cpu'
+    with wrapper.optim_context(model):
+        assert model(torch.randn(2, 4)).dtype == torch.float16  # CPU autocast
+    with pytest.raises(ConfigError, match="a model on 'cuda' or 'cpu'"):
+        wrapper_for(nn.Linear(4, 4, device='meta'))
 
 
 def test_fp16_overflow_is_a_scaler_skip_not_a_nan_stop_and_the_scale_is_saved():

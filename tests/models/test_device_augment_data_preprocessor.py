@@ -116,8 +116,70 @@ def test_bad_bytes_name_the_file_or_are_skipped(jpegs, tmp_path):
                        "decoded"):
         preprocessor()(data)
     skipping = preprocessor(on_error='skip')
-    out = skipping(batch([jpegs[1], str(truncated), jpegs[2]], 'bytes'))
-    assert out['inputs'].shape[0] == len(out['data_samples']) == 2 and skipping.skipped == 1
+    data = batch([jpegs[1], str(truncated), jpegs[2]], 'bytes')
+    out = skipping(data)
+    # the batch keeps its size (every rank's must match): the next image serves, mirrored
+    assert out['inputs'].shape[0] == len(out['data_samples']) == 3 and skipping.skipped == 1
+    assert torch.equal(out['inputs'][1], out['inputs'][2].flip(-1))
+    served = out['data_samples'][1]
+    assert served.img_path == jpegs[2] and served.flip != out['data_samples'][2].flip
+    assert served is not out['data_samples'][2]
+
+
+def test_running_out_of_memory_while_decoding_is_not_a_bad_file(jpegs, monkeypatch):
+    import mimtoolkit.models.data_preprocessors.device_augment_data_preprocessor as module
+
+    def out_of_memory(*args, **kwargs):
+        raise torch.OutOfMemoryError('CUDA out of memory. Tried to allocate 2.00 GiB')
+    monkeypatch.setattr(module, 'decode_jpeg', out_of_memory)
+    monkeypatch.setattr(module, 'decode_image', out_of_memory)
+    with pytest.raises(torch.OutOfMemoryError):
+        preprocessor(on_error='skip')(batch(jpegs[:3], 'bytes'))
+
+
+def test_a_refused_file_is_decoded_apart_and_the_rest_in_batches(jpegs, tmp_path, monkeypatch):
+    import mimtoolkit.models.data_preprocessors.device_augment_data_preprocessor as module
+    truncated = tmp_path / 'truncated.jpg'
+    truncated.write_bytes(open(jpegs[0], 'rb').read()[:2000])
+    files = jpegs + [str(truncated)] + jpegs[:2]  # 9 files, the 7th refused
+    calls = dict(batched=[], one_by_one=0)
+    batched, one_by_one = module.decode_jpeg, module.decode_image
+
+    def batched_call(data, *args, **kwargs):
+        calls['batched'].append(len(data))
+        return batched(data, *args, **kwargs)
+
+    def single_call(*args, **kwargs):
+        calls['one_by_one'] += 1
+        return one_by_one(*args, **kwargs)
+    monkeypatch.setattr(module, 'decode_jpeg', batched_call)
+    monkeypatch.setattr(module, 'decode_image', single_call)
+    out = preprocessor(on_error='skip')(batch(files, 'bytes'))
+    assert out['inputs'].shape[0] == 9
+    assert calls['one_by_one'] == 1  # only the refused file
+    assert calls['batched'][0] == 9 and len(calls['batched']) <= 2 * 4 + 1  # halving: log2(9)
+    assert sum(n for n in calls['batched'] if n > 1) >= 8  # the good ones in batches
+
+
+def test_the_canvas_follows_the_boxes_not_the_largest_image(jpegs, monkeypatch):
+    """One panorama (3 x 60 x 4000) in a batch of photos: the float canvases hold at most 4x
+    the boxes' pixels (sum(H) x max(W) of whole images is 40x more), with the same result."""
+    import mimtoolkit.models.data_preprocessors.device_augment_data_preprocessor as module
+    data = batch(jpegs)
+    data['inputs'][0] = torch.randint(0, 256, (3, 60, 4000), dtype=torch.uint8)
+    data['data_samples'][0].set_metainfo(dict(crop_box=(5, 3000, 50, 80)))
+    alone = preprocessor()(dict(inputs=data['inputs'][:1], data_samples=data['data_samples'][:1]))
+    canvases = []
+    resample = module.roi_align
+
+    def recorded(canvas, *args, **kwargs):
+        canvases.append(canvas.numel())
+        return resample(canvas, *args, **kwargs)
+    monkeypatch.setattr(module, 'roi_align', recorded)
+    out = preprocessor()(data)['inputs']
+    boxes = sum(3 * (s.crop_box[2] + 2) * (s.crop_box[3] + 2) for s in data['data_samples'])
+    assert sum(canvases) <= 4 * boxes
+    assert torch.equal(out[0], alone['inputs'][0])
 
 
 def test_a_batch_without_deferred_boxes_is_self_sup_data_preprocessor_s(jpegs):

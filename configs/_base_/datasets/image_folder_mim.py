@@ -17,6 +17,7 @@ train_dataloader = dict(
     batch_size=64,
     num_workers=2,
     persistent_workers=True,
+    pin_memory=True,  # page-locked batches: the copy to the GPU overlaps the step
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='default_collate'),
     dataset=dict(type=dataset_type, data_root=data_root, pipeline=train_pipeline))

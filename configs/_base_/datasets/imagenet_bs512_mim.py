@@ -16,6 +16,7 @@ train_dataloader = dict(
     batch_size=512,
     num_workers=8,
     persistent_workers=True,
+    pin_memory=True,  # page-locked batches: the copy to the GPU overlaps the step
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='default_collate'),
     dataset=dict(type=dataset_type, data_root=data_root, split='train', pipeline=train_pipeline))

@@ -17,7 +17,8 @@ class ReconstructionVisHook(Hook):
     titles the figure with the iteration and that batch's loss, and
     writes through the runner's Visualizer (``vis_data/vis_image/*.png`` with
     ``LocalVisBackend``; TensorBoard with ``TensorboardVisBackend``). Does not
-    change the random state of training.
+    change the random state of training. Iterations it does not draw on cost
+    no host sync (the loss is read only when a figure is drawn).
 
     Args:
         interval (int): Iterations between figures. Defaults to 100.
@@ -50,7 +51,7 @@ class ReconstructionVisHook(Hook):
     def _draw(self, runner, data_batch: dict, step: int) -> None:
         model = self._model(runner)
         data = model.data_preprocessor(data_batch, False)
-        loss = f', loss {self._last_loss:.4f}' if self._last_loss is not None else ''
+        loss = f', loss {float(self._last_loss):.4f}' if self._last_loss is not None else ''
         title = f'iteration {step}{loss} (training batch)'
         figure = render_reconstructions(model, data['inputs'][:self.num_images], title=title)
         runner.visualizer.add_image('reconstruction', figure, step=step)
@@ -59,7 +60,7 @@ class ReconstructionVisHook(Hook):
         """Draw every ``interval`` iterations."""
         self._last_batch = data_batch
         loss = (outputs or {}).get('loss')
-        self._last_loss = None if loss is None else float(loss.detach())
+        self._last_loss = None if loss is None else loss.detach()  # read (a sync) when drawn
         if self.every_n_train_iters(runner, self.interval):
             self._draw(runner, data_batch, runner.iter + 1)
 

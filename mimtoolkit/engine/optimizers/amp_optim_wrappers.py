@@ -1,6 +1,6 @@
 """``--amp``: one autocast optimizer wrapper for CPU and CUDA (bf16 by default, fp16 if asked)."""
 from contextlib import contextmanager
-from typing import Union
+from typing import Optional, Union
 
 import torch
 import torch.nn as nn
@@ -13,38 +13,56 @@ from .guarded_optim_wrappers import GuardedOptimWrapper
 AMP_DTYPES = ('auto', 'bfloat16', 'float16')
 
 
-def bf16_supported(device_type: str) -> bool:
+def bf16_supported(device_type: str, index: Optional[int] = None) -> bool:
     """Whether the device computes in bf16 natively (not emulated).
 
     Args:
         device_type (str): ``'cuda'`` (compute capability >= 8.0: A100, H100, L40S...) or
             ``'cpu'`` (AVX512-BF16 or AMX units).
+        index (int, optional): The CUDA device; the current one by default.
 
     Returns:
         bool
     """
     if device_type == 'cuda':
-        return torch.cuda.get_device_capability() >= (8, 0)
+        return torch.cuda.get_device_capability(index) >= (8, 0)
     cpu = torch.cpu
     return any(getattr(cpu, check, lambda: False)()
                for check in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
 
 
-def amp_dtype(dtype: str, device_type: str) -> torch.dtype:
+def amp_dtype(dtype: str, device_type: str, index: Optional[int] = None) -> torch.dtype:
     """The autocast dtype ``dtype`` names on ``device_type``.
 
     Args:
         dtype (str): One of :data:`AMP_DTYPES`; ``'auto'`` is bf16 where the device
             supports it (:func:`bf16_supported`), else fp16.
         device_type (str): ``'cuda'`` or ``'cpu'``.
+        index (int, optional): The CUDA device; the current one by default.
 
     Returns:
         torch.dtype: ``torch.bfloat16`` or ``torch.float16``.
     """
     require(dtype in AMP_DTYPES, 'optim_wrapper.dtype', dtype, f'one of {AMP_DTYPES}')
     if dtype == 'auto':
-        return torch.bfloat16 if bf16_supported(device_type) else torch.float16
+        return torch.bfloat16 if bf16_supported(device_type, index) else torch.float16
     return getattr(torch, dtype)
+
+
+def parameters_device(optimizer: torch.optim.Optimizer) -> torch.device:
+    """Where the optimizer's parameters (the model's) are: the device autocast must cover.
+
+    Args:
+        optimizer (Optimizer): An optimizer built over the model (mmengine builds it after
+            moving the model to its device).
+
+    Returns:
+        torch.device: The first parameter's device (CPU for an optimizer without any).
+    """
+    for group in optimizer.param_groups:
+        for param in group['params']:
+            return param.device
+    return torch.device('cpu')
 
 
 @OPTIM_WRAPPERS.register_module()
@@ -56,10 +74,13 @@ class AutoAmpOptimWrapper(GuardedOptimWrapper):
     needs a dynamic loss scaler (``torch.amp.GradScaler``), which skips an
     update whose gradients overflowed and lowers the scale. Such a scaler skip
     is not a non-finite loss: it is counted in the message hub
-    (``'amp_skipped_steps'``) and the run goes on; a NaN/inf *loss* still goes
+    (``'amp_skipped_steps'``, a 0-d tensor on the device, so that counting
+    needs no host sync; reading it does) and the run goes on; a NaN/inf *loss* still goes
     to the :class:`NonFiniteGuard` policy (stop or skip). Everything the
     model runs (frozen teachers and tokenizers included) is under the same
-    autocast; the losses and HOG targets compute in fp32.
+    autocast; the losses and HOG targets compute in fp32. The device (autocast's
+    and the scaler's) is the one the optimizer's parameters are on, not whether
+    the host has a GPU: a model kept on the CPU of a GPU host autocasts on the CPU.
 
     Args:
         dtype (str): ``'auto'`` (default; bf16 where the device supports it,
@@ -76,9 +97,12 @@ class AutoAmpOptimWrapper(GuardedOptimWrapper):
         require(loss_scale == 'dynamic' or isinstance(loss_scale, dict) or (
             isinstance(loss_scale, (int, float)) and loss_scale > 0), 'optim_wrapper.loss_scale',
             loss_scale, "'dynamic', a positive number or GradScaler arguments (a dict)")
-        self.device_type = 'cuda' if torch.cuda.is_available() else 'cpu'
-        self.cast_dtype = amp_dtype(dtype or 'auto', self.device_type)
         super().__init__(**kwargs)
+        device = parameters_device(self.optimizer)
+        require(device.type in ('cuda', 'cpu'), 'optim_wrapper.type', 'AutoAmpOptimWrapper',
+                f"a model on 'cuda' or 'cpu' (its parameters are on {device.type!r})")
+        self.device_type = device.type
+        self.cast_dtype = amp_dtype(dtype or 'auto', self.device_type, device.index)
         self.loss_scaler = None
         if self.cast_dtype == torch.float16:
             args = loss_scale if isinstance(loss_scale, dict) else (
@@ -100,14 +124,13 @@ class AutoAmpOptimWrapper(GuardedOptimWrapper):
         if self.clip_grad_kwargs:
             self.loss_scaler.unscale_(self.optimizer)
             self._clip_grad()
-        scale = self.loss_scaler.get_scale()
+        scale = self.loss_scaler._scale.clone()  # on the device: comparing it needs no sync
         self.loss_scaler.step(self.optimizer, **kwargs)
         self.loss_scaler.update()
-        if self.loss_scaler.get_scale() < scale:  # the gradients overflowed: no update
-            hub = MessageHub.get_current_instance()
-            hub.update_info('amp_skipped_steps', (hub.get_info('amp_skipped_steps') or 0) + 1)
-            print_log(f'fp16 gradients overflowed: update skipped, loss scale {scale:g} -> '
-                      f'{self.loss_scaler.get_scale():g}', logger='current', level=10)
+        skipped = (self.loss_scaler._scale < scale).sum()  # the gradients overflowed: no update
+        hub = MessageHub.get_current_instance()
+        count = hub.get_info('amp_skipped_steps')
+        hub.update_info('amp_skipped_steps', skipped if count is None else count + skipped)
 
     def state_dict(self) -> dict:
         """The optimizer's state, plus the loss scaler's in fp16."""

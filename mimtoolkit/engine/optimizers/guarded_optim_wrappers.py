@@ -7,18 +7,28 @@ from mmengine.optim import OptimWrapper
 from mimtoolkit.registry import OPTIM_WRAPPERS
 from mimtoolkit.utils import NonFiniteLossError, require
 
-POLICIES = ('stop', 'skip')
+POLICIES = ('stop', 'skip', 'off')
+
+
+def nonfinite_loss_names(loss_finite) -> list:
+    """The names of the non-finite losses of ``(names, finite)`` (``'loss_finite'`` in the
+    message hub: the named losses and a bool tensor, one flag each), or [] without it."""
+    if not loss_finite:
+        return []
+    names, finite = loss_finite
+    return list(dict.fromkeys(name for name, ok in zip(names, finite.tolist()) if not ok))
 
 
 class NonFiniteGuard:
     """Checks the loss before every update; on NaN/inf stops the run or skips the step.
 
-    The pretrainer records which named losses were not finite
-    (``BasePretrainer.parse_losses`` -> message hub ``'nonfinite_losses'``);
-    the check happens before ``backward``, so the weights, the optimizer
+    The check happens before ``backward``, so the weights, the optimizer
     state and every checkpoint on disk stay as they were. In a multi-process
     run the ranks agree (one all-reduce of a flag), so they all stop or all
-    skip together.
+    skip together. It costs one host sync a step (reading the flag, after
+    the all-reduce); only on a non-finite step are the names of the bad
+    losses read (``BasePretrainer.parse_losses`` leaves each named loss's
+    finite flag, on the device, in the message hub as ``'loss_finite'``).
 
     Args:
         nonfinite_loss (str): ``'stop'`` (default): raise
@@ -27,6 +37,8 @@ class NonFiniteGuard:
             ``'skip'``: log a warning and skip the update (as AMP's loss
             scaling does for non-finite gradients), counted in the message
             hub as ``'skipped_nonfinite_steps'``.
+            ``'off'``: no check and no host sync (mmengine's ``OptimWrapper``:
+            a NaN loss reaches the weights).
 
     With gradient accumulation (``accumulative_counts = k``), a skipped
     micro-batch discards its whole window of k: the gradients accumulated
@@ -44,11 +56,12 @@ class NonFiniteGuard:
 
     def update_params(self, loss: torch.Tensor, *args, **kwargs) -> None:
         """Update unless the loss is NaN/inf on any rank (then stop or skip)."""
-        bad = ~torch.isfinite(loss.detach()).all()
+        if self.nonfinite_loss == 'off':
+            return super().update_params(loss, *args, **kwargs)
+        flag = (~torch.isfinite(loss.detach()).all()).float().reshape(1)
         if dist.is_available() and dist.is_initialized():
-            flag = bad.float().reshape(1)
             dist.all_reduce(flag, op=dist.ReduceOp.MAX)
-            bad = flag.item() > 0
+        bad = flag.item() > 0  # the step's one host sync
         if not bad and not self._window_skipped:
             return super().update_params(loss, *args, **kwargs)
         if bad:
@@ -62,7 +75,7 @@ class NonFiniteGuard:
     def _report_nonfinite(self) -> None:
         """Stop (raise) or count and log a skipped micro-batch, per ``nonfinite_loss``."""
         hub = MessageHub.get_current_instance()
-        names = hub.get_info('nonfinite_losses') or ['loss']
+        names = nonfinite_loss_names(hub.get_info('loss_finite')) or ['loss']
         message = (f'non-finite loss at iteration {hub.get_info("iter", -1) + 1}: '
                    + ', '.join(names))
         if self.nonfinite_loss == 'stop':

@@ -8,6 +8,7 @@ from mmengine.runner import Runner
 from torch.utils.data import DataLoader
 
 from mimtoolkit.utils import ConfigError
+from ..hooks.random_state_hook import gather_random_states
 from .compile_blocks import compile_blocks
 from .device_augment_check import check_device_augment
 
@@ -17,7 +18,9 @@ SHARD_SAMPLERS = ('ShardSampler', 'mimtoolkit.ShardSampler')
 class MIMRunner(Runner):
     """The Runner ``tools/train.py`` uses unless a config names a ``runner_type``.
 
-    - ``save_checkpoint`` writes ``NAME.part`` and renames it (``os.replace``,
+    - ``save_checkpoint``, called by every rank, gathers the ranks' random
+      generator states for :class:`~mimtoolkit.engine.hooks.RandomStateHook`,
+      then the main process writes ``NAME.part`` and renames it (``os.replace``,
       atomic on POSIX): mmengine writes in place, so a process killed
       mid-write would leave a truncated ``epoch_N.pth``; here
       ``last_checkpoint`` and ``--resume`` only ever see whole files. Remote
@@ -94,8 +97,21 @@ class MIMRunner(Runner):
         base = dict(auto_scale_lr, base_batch_size=auto_scale_lr['base_batch_size'] / k)
         return super().scale_lr(optim_wrapper, base)
 
-    @master_only
     def save_checkpoint(self, out_dir: str, filename: str, *args, **kwargs) -> None:
+        """Gather every rank's random generators, then save on the main process.
+
+        Every rank calls it (mmengine's ``CheckpointHook`` does), so the ranks'
+        generator states are gathered here for :class:`RandomStateHook`
+        (``rank_random_states``) before the main process writes the file.
+        """
+        self.rank_random_states = gather_random_states()
+        try:
+            self._write_checkpoint(out_dir, filename, *args, **kwargs)
+        finally:
+            self.rank_random_states = None
+
+    @master_only
+    def _write_checkpoint(self, out_dir: str, filename: str, *args, **kwargs) -> None:
         """Save as mmengine does, through a temporary file (see the class docstring)."""
         if not osp.isdir(out_dir):  # a remote backend: no rename
             return super().save_checkpoint(out_dir, filename, *args, **kwargs)

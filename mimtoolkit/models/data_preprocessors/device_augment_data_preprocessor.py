@@ -1,5 +1,6 @@
 """The batch's RandomResizedCrop, flip and normalisation (and JPEG decode) on the device."""
-from typing import List, Sequence
+import copy
+from typing import Dict, List, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -19,39 +20,91 @@ def is_jpeg(data: torch.Tensor) -> bool:
     return data.numel() > 2 and bytes(data[:2].tolist()) == JPEG_SOI
 
 
-def canvas_and_boxes(images: Sequence[torch.Tensor], boxes: Sequence[Sequence[int]],
-                     dtype: torch.dtype):
-    """All images in one float tensor, for one ``roi_align`` call, and their boxes in it.
+def is_out_of_memory(err: BaseException) -> bool:
+    """Whether a decode error is the device running out of memory (not a bad file)."""
+    text = str(err).lower()
+    return isinstance(err, torch.OutOfMemoryError) or 'out of memory' in text or \
+        'allocator_failure' in text
 
-    Each image gets a 1-pixel replicated border, so a sample next to a box's edge reads
-    the edge (as a single image's resize clamps) and never a neighbour. The images are
-    stacked along the height (1, C, sum(H + 2), max(W) + 2) or batched (N, C, max(H) + 2,
-    max(W) + 2), whichever is smaller.
+
+def box_region(image: torch.Tensor, box: Sequence[int], dtype: torch.dtype) -> torch.Tensor:
+    """The box of ``image`` with a 1-pixel margin, in ``dtype``: all that ``roi_align`` reads.
+
+    The margin holds the image's pixels next to the box where it has them and its edge
+    replicated beyond (as a single image's resize clamps), so a sample next to the box's
+    edge never reads a neighbour in the canvas.
+
+    Args:
+        image (Tensor): (C, H, W).
+        box (tuple): ``(top, left, height, width)``.
+        dtype (torch.dtype): The floating dtype of the result.
+
+    Returns:
+        Tensor: (C, height + 2, width + 2).
+    """
+    top, left, height, width = box
+    rows, cols = image.shape[1:]
+    y0, y1 = max(top - 1, 0), min(top + height + 1, rows)
+    x0, x1 = max(left - 1, 0), min(left + width + 1, cols)
+    region = image[:, y0:y1, x0:x1].to(dtype)
+    pad = (x0 - (left - 1), left + width + 1 - x1, y0 - (top - 1), top + height + 1 - y1)
+    return F.pad(region[None], pad, mode='replicate')[0] if any(pad) else region
+
+
+def size_groups(sizes: Sequence[Sequence[int]]) -> List[List[int]]:
+    """Indices grouped by size: in a group every height and every width is within a factor
+    of 2 of the group's largest (one power-of-two bucket per side).
+
+    Side by side in one (n, C, max h, max w) canvas, a group then holds at most 4x the
+    pixels of its regions, however large one image of the batch is.
+
+    Args:
+        sizes: The regions' ``(height, width)``.
+
+    Returns:
+        list[list[int]]: Groups of indices.
+    """
+    groups: Dict[tuple, List[int]] = {}
+    for i, (height, width) in enumerate(sizes):
+        groups.setdefault((int(height).bit_length(), int(width).bit_length()), []).append(i)
+    return list(groups.values())
+
+
+def resample_boxes(images: Sequence[torch.Tensor], boxes: Sequence[Sequence[int]],
+                   size: Sequence[int], dtype: torch.dtype) -> torch.Tensor:
+    """Every image's box resized to ``size`` with a few ``roi_align`` calls.
+
+    Each box (with its 1-pixel margin, :func:`box_region`) is cut out; cut-outs of similar
+    size (:func:`size_groups`) share one canvas, each at the corner of its own slot, so the
+    canvases hold at most 4x the boxes' pixels (whole images stacked, sum(H) x max(W), would
+    be GBs for one wide panorama) and an image's result does not depend on the rest of the
+    batch (its box has the same coordinates in its slot whatever the batch).
 
     Args:
         images: N (C, H, W) tensors, any sizes, on one device.
         boxes: N ``(top, left, height, width)`` boxes, one per image.
-        dtype: The canvas's floating dtype.
+        size: ``(h, w)`` of the output.
+        dtype: The resampling dtype.
 
     Returns:
-        tuple: canvas (B, C, H', W') and rois (N, 5) ``[index, x1, y1, x2, y2]`` in
-        continuous pixel coordinates (pixel i spans [i, i + 1)), for ``aligned=True``.
+        Tensor: (N, C, h, w) float32.
     """
-    heights = [img.shape[1] + 2 for img in images]
-    widths = [img.shape[2] + 2 for img in images]
-    stacked = sum(heights) * max(widths) < len(images) * max(heights) * max(widths)
-    shape = ((1, images[0].shape[0], sum(heights), max(widths)) if stacked else
-             (len(images), images[0].shape[0], max(heights), max(widths)))
-    canvas = images[0].new_zeros(shape, dtype=dtype)
-    rois, y = [], 0
-    for i, (img, (top, left, height, width)) in enumerate(zip(images, boxes)):
-        padded = F.pad(img[None].to(dtype), (1, 1, 1, 1), mode='replicate')[0]
-        index, y0 = (0, y) if stacked else (i, 0)
-        canvas[index, :, y0:y0 + padded.shape[1], :padded.shape[2]] = padded
-        y1, x1 = y0 + 1 + top, 1 + left
-        rois.append([index, x1, y1, x1 + width, y1 + height])
-        y += padded.shape[1]
-    return canvas, torch.tensor(rois, dtype=dtype, device=canvas.device)
+    regions = [box_region(img, box, dtype) for img, box in zip(images, boxes)]
+    channels = regions[0].shape[0]
+    out = regions[0].new_empty((len(regions), channels, *size), dtype=torch.float32)
+    for group in size_groups([r.shape[1:] for r in regions]):
+        canvas = regions[0].new_zeros((len(group), channels,
+                                       max(regions[i].shape[1] for i in group),
+                                       max(regions[i].shape[2] for i in group)))
+        rois = []
+        for slot, i in enumerate(group):
+            _, height, width = regions[i].shape
+            canvas[slot, :, :height, :width] = regions[i]
+            rois.append([slot, 1, 1, width - 1, height - 1])  # the box, without its margin
+        rois = torch.tensor(rois, dtype=dtype, device=canvas.device)
+        out[group] = roi_align(canvas, rois, output_size=tuple(size), spatial_scale=1.0,
+                               sampling_ratio=0, aligned=True).float()
+    return out
 
 
 @MODELS.register_module()
@@ -62,12 +115,17 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
     and this crops, resizes, flips and normalises the whole batch in one pass.
 
     1. Images that came as bytes (``CheckedLoadImageFromFile(imdecode_backend='bytes')``)
-       are decoded here: JPEGs on CUDA in one batched ``decode_jpeg(device='cuda')``
-       (nvJPEG), others (and on CPU) with ``decode_image``; RGB (taken as the BGR of
-       mmcv's loaders would be, so ``to_rgb`` keeps its meaning). Photos with an EXIF
-       orientation arrive decoded and upright from the worker (nvJPEG ignores EXIF).
-    2. Every image's box is cut and resized to ``crop_size`` by one
-       ``torchvision.ops.roi_align`` call with adaptive sampling (``sampling_ratio=0``:
+       are decoded here: JPEGs in one batched ``decode_jpeg(device=...)`` (nvJPEG on
+       CUDA); the files it refuses (nvJPEG: CMYK/YCCK), found by splitting a refused
+       call in halves, and other formats one by one with ``decode_image`` on the CPU; RGB
+       (taken as the BGR of mmcv's loaders would be, so ``to_rgb`` keeps its meaning).
+       Photos with an EXIF orientation arrive decoded and upright from the worker
+       (nvJPEG ignores EXIF). Running out of device memory is raised as such, never
+       taken for a bad file.
+    2. Every image's box (with a 1-pixel margin) is cut out and resized to ``crop_size``
+       by a few ``torchvision.ops.roi_align`` calls on canvases of similar-size cut-outs
+       (:func:`resample_boxes`: the float canvases hold at most 4x the boxes' pixels),
+       with adaptive sampling (``sampling_ratio=0``:
        ceil(box / output) bilinear samples per output pixel and side, averaged): an
        area-averaging (box-filter) antialias for downscaling and bilinear for upscaling,
        where the CPU pipeline uses Pillow-style antialiased bicubic (docs/benchmarks.md
@@ -87,8 +145,10 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
 
     Args:
         on_error (str): For images that cannot be decoded here: ``'raise'`` (one
-            :class:`ConfigError` naming the file) or ``'skip'`` (dropped from the batch,
-            counted in the log).
+            :class:`ConfigError` naming the file) or ``'skip'`` (counted in the log; its
+            place in the batch is served by the next decodable image of the batch,
+            mirrored, so every rank keeps its batch size: NCCL collectives and MixedAE's
+            groups need equal batches on every rank).
         dtype (str): The resampling dtype: ``'float32'`` (default) or ``'float16'``
             (CUDA only; half the canvas memory).
         **kwargs: ``SelfSupDataPreprocessor`` arguments (``mean``, ``std``, ``to_rgb``).
@@ -109,28 +169,58 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
         """Images dropped from batches so far as undecodable."""
         return self.unreadable.skipped
 
+    def _decode_jpegs(self, images: List[torch.Tensor], indices: List[int]) -> List[int]:
+        """Decode the JPEG bytes at ``indices`` in batched ``decode_jpeg`` calls (nvJPEG on
+        CUDA), in place; the indices the decoder refused (e.g. CMYK on nvJPEG) are returned.
+
+        A refused batch is split in halves until the refused files stand alone, so one
+        such file costs a few calls on its half, not a per-image decode of the batch. An
+        out-of-memory error is raised as it is (it is not a bad file).
+        """
+        if not indices:
+            return []
+        try:  # the bytes stay on the CPU, the images come out on the device
+            decoded = decode_jpeg([images[i] for i in indices], mode=ImageReadMode.RGB,
+                                  device=self.device)
+        except RuntimeError as err:
+            if is_out_of_memory(err):
+                raise
+            if len(indices) == 1:
+                return indices
+            half = len(indices) // 2
+            return (self._decode_jpegs(images, indices[:half])
+                    + self._decode_jpegs(images, indices[half:]))
+        for i, img in zip(indices, decoded):
+            images[i] = img
+        return []
+
     def _decode(self, images: List[torch.Tensor], paths: List[str]) -> List[torch.Tensor]:
         """Decode the 1-D byte tensors of ``images`` (None where skipped)."""
         pending = [i for i, img in enumerate(images) if img.dim() == 1]
-        on_cuda = self.device.type == 'cuda'
-        batch = [i for i in pending if on_cuda and is_jpeg(images[i])]
-        if batch:
-            try:  # nvJPEG, one call; the bytes stay on the CPU, the images come out on CUDA
-                decoded = decode_jpeg([images[i] for i in batch], mode=ImageReadMode.RGB,
-                                      device=self.device)
-                for i, img in zip(batch, decoded):
-                    images[i] = img
-                pending = sorted(set(pending) - set(batch))
-            except RuntimeError:
-                pass  # one bad image: decode one by one below to name it
-        for i in pending:
+        jpegs = [i for i in pending if is_jpeg(images[i])]
+        refused = self._decode_jpegs(images, jpegs)
+        for i in sorted(set(pending) - set(jpegs)) + refused:  # one by one, on the CPU
             try:
                 images[i] = decode_image(images[i], mode=ImageReadMode.RGB,
                                          apply_exif_orientation=True).to(self.device)
             except RuntimeError as err:
+                if is_out_of_memory(err):
+                    raise
                 self.unreadable.handle(paths[i], err)  # raises, or counts
                 images[i] = None
         return images
+
+    @staticmethod
+    def _served(inputs: List) -> List[int]:
+        """Which image fills each place: its own, or for a skipped one (None) the next
+        decodable image of the batch (cyclically), so that every rank's batch keeps its size.
+        """
+        keep = [i for i, img in enumerate(inputs) if img is not None]
+        if not keep:
+            raise ConfigError('every image of a batch was skipped as undecodable: expected at '
+                              'least one decodable image (see the warnings above)')
+        return [i if img is not None else next((k for k in keep if k > i), keep[0])
+                for i, img in enumerate(inputs)]
 
     def forward(self, data: dict, training: bool = False) -> dict:
         """Decode, crop-resize, flip, normalise (see the class docstring).
@@ -140,8 +230,8 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
                 ``data_samples``: N samples with ``crop_box``, ``crop_size``, ``flip``.
 
         Returns:
-            dict: ``inputs`` (N', 3, h, w) float, normalised; ``data_samples`` (N' <= N:
-            without skipped images).
+            dict: ``inputs`` (N, 3, h, w) float, normalised; ``data_samples`` (N: a skipped
+            image's place is served by another image of the batch).
         """
         samples = data.get('data_samples')
         if not samples or 'crop_box' not in samples[0].metainfo:
@@ -160,21 +250,23 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
             if img is not None and metas[i].get('color_jitter') is not None:
                 order, factors = metas[i]['color_jitter']
                 inputs[i] = jitter_chw(img, order, factors, rgb=came_as_bytes[i])
-        keep = [i for i, img in enumerate(inputs) if img is not None]
-        if not keep:
-            raise ConfigError('every image of a batch was skipped as undecodable: expected at '
-                              'least one decodable image (see the warnings above)')
-        canvas, rois = canvas_and_boxes([inputs[i] for i in keep],
-                                        [metas[i]['crop_box'] for i in keep], self.dtype)
-        out = roi_align(canvas, rois, output_size=sizes.pop(), spatial_scale=1.0,
-                        sampling_ratio=0, aligned=True).float()
-        flips = torch.tensor([bool(metas[i].get('flip')) for i in keep], device=out.device)
+        served = self._served(inputs)
+        inputs = [inputs[k] for k in served]
+        came_as_bytes = [came_as_bytes[k] for k in served]
+        samples = [samples[i] if k == i else copy.deepcopy(samples[k])
+                   for i, k in enumerate(served)]
+        for i, k in enumerate(served):
+            if k != i:  # another image in its place, mirrored: another view of it
+                samples[i].set_metainfo(dict(flip=not metas[k].get('flip')))
+        metas = [s.metainfo for s in samples]
+        out = resample_boxes(inputs, [m['crop_box'] for m in metas], sizes.pop(), self.dtype)
+        flips = torch.tensor([bool(m.get('flip')) for m in metas], device=out.device)
         out = torch.where(flips[:, None, None, None], out.flip(-1), out)
         # a decoded-here image is RGB: the reverse of what a worker's BGR image needs
-        reverse = torch.tensor([self._channel_conversion != came_as_bytes[i] for i in keep],
+        reverse = torch.tensor([self._channel_conversion != rgb for rgb in came_as_bytes],
                                device=out.device)
         out = torch.where(reverse[:, None, None, None], out.flip(1), out)
         out = out.round().clamp_(0, 255)  # the uint8 levels the CPU pipeline gives
         if self._enable_normalize:
             out = (out - self.mean) / self.std
-        return {'inputs': out, 'data_samples': [samples[i] for i in keep]}
+        return {'inputs': out, 'data_samples': samples}

@@ -53,6 +53,12 @@ class HomologousAttention(DenseAttention):
     def topk_bias(self, q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
         """(B, h, N, N) additive mask: 0 at each query's K largest logits, dtype-min elsewhere.
 
+        The mask is a view of a (B, h, N, N') buffer with N' = N rounded up to a
+        multiple of 8, so its row stride is 8-aligned: SDPA's memory-efficient
+        kernel (and inductor) take an additive mask only with aligned rows, and
+        at N = 197 (ViT-B/16 at 224) an (N, N) mask would send the layer to the
+        math kernel, which materialises the attention matrix.
+
         Exactly K keys per query in every precision: the kept keys are the
         *indices* ``torch.topk`` returns, scattered into the mask, not a
         threshold on the K-th value (under bf16/fp16 autocast many logits
@@ -66,9 +72,13 @@ class HomologousAttention(DenseAttention):
             q (Tensor): (B, h, N, D) queries.
             k (Tensor): (B, h, N, D) keys.
         """
-        scores = q @ k.transpose(-2, -1)  # the 1/√D scale does not change the order
-        num_keys = self.num_keys(scores.shape[-1])
-        if num_keys == scores.shape[-1]:
+        num_tokens = k.shape[-2]
+        padded = -(-num_tokens // 8) * 8  # the mask's rows 8-aligned (a narrowed view)
+        if padded != num_tokens:
+            k = F.pad(k, (0, 0, 0, padded - num_tokens))
+        scores = (q @ k.transpose(-2, -1))[..., :num_tokens]  # the 1/√D scale keeps the order
+        num_keys = self.num_keys(num_tokens)
+        if num_keys == num_tokens:
             return scores.zero_()
         kept = scores.topk(num_keys, dim=-1, sorted=False).indices
         return scores.fill_(torch.finfo(scores.dtype).min).scatter_(-1, kept, 0.)

@@ -3,10 +3,11 @@ from typing import Optional
 
 import torch
 import torch.nn as nn
+from mmengine.dist import get_dist_info
 
 from mimtoolkit.registry import register_part
 from mimtoolkit.structures import PixelMixInfo
-from mimtoolkit.utils import global_batch, require
+from mimtoolkit.utils import global_rows, require
 
 PARTNER_MODES = ('permutation', 'halves')
 
@@ -26,9 +27,10 @@ class PixelMixer(nn.Module):
 
     - ``'permutation'``: ``I_1`` is every image of the batch, ``I_2`` its
       partner under a random cyclic permutation of the *global* batch (a
-      derangement: no image is mixed with itself; in a multi-process run the
-      ranks all-gather their images, so partners come from every rank as in
-      one process with the global batch). B inputs give B mixed images.
+      derangement: no image is mixed with itself; in a multi-process run each
+      rank receives just its images' partners from the ranks that hold them,
+      so partners come from every rank as in one process with the global
+      batch). B inputs give B mixed images.
     - ``'halves'``: the batch is ``[I_1 ... , I_2 ...]`` as laid out by
       :class:`~mimtoolkit.datasets.SemanticPairBatchSampler`; image i is mixed
       with image i + B/2 (the same pairs however the global batch is split
@@ -67,30 +69,35 @@ class PixelMixer(nn.Module):
         return torch.distributions.Beta(concentration, concentration).sample()
 
     def pair(self, inputs: torch.Tensor):
-        """The images to mix and which of them each mixed sample takes.
+        """The two images of each mixed sample and where they sit in the batch.
 
         Args:
             inputs (Tensor): (B, C, H, W) this process's images.
 
         Returns:
-            tuple: The image pool (the inputs, or for ``'permutation'`` in a
-            multi-process run the all-gathered global batch) and (B', 2) long
-            pool indices of (I_1, I_2) per mixed sample.
+            tuple: (B', C, H, W) the I_1 and (B', C, H, W) the I_2 of each mixed sample,
+            and (B', 2) long batch indices of (I_1, I_2) (for ``'permutation'`` in a
+            multi-process run: global-batch positions, rank r's image j at j·w + r; the
+            partners are fetched from their ranks, :func:`global_rows`).
         """
         batch_size, device = inputs.shape[0], inputs.device
         if self.partner == 'halves':
             require(batch_size % 2 == 0, 'train_dataloader.batch_size (images per step)',
                     batch_size, "an even count for model.mixer.partner='halves' "
                     '(first half I_1, second half I_2)')
-            first = torch.arange(batch_size // 2)
-            return inputs, torch.stack([first, first + batch_size // 2], dim=1).to(device)
+            half = batch_size // 2
+            first = torch.arange(half)
+            pairs = torch.stack([first, first + half], dim=1).to(device)
+            return inputs[:half], inputs[half:], pairs
         require(batch_size >= 2, 'train_dataloader.batch_size', batch_size,
                 "at least 2 images for model.mixer.partner='permutation'")
-        pool, rows = global_batch(inputs)
-        order = torch.randperm(pool.shape[0])
+        rank, world = get_dist_info()
+        order = torch.randperm(batch_size * world)  # a random cycle through the global batch
         partner = torch.empty_like(order)
         partner[order] = order.roll(-1)
-        return pool, torch.stack([rows, partner.to(device)[rows]], dim=1)
+        rows = torch.arange(batch_size) * world + rank
+        pairs = torch.stack([rows, partner[rows]], dim=1).to(device)
+        return inputs, global_rows(inputs, partner), pairs
 
     def forward(self, inputs: torch.Tensor, alpha: Optional[float] = None) -> PixelMixInfo:
         """Mix a batch.
@@ -104,11 +111,11 @@ class PixelMixer(nn.Module):
             PixelMixInfo: B mixed images (``'permutation'``) or B/2 (``'halves'``).
         """
         alpha = self.draw_alpha() if alpha is None else torch.tensor(float(alpha))
-        pool, pairs = self.pair(inputs)
+        first, second, pairs = self.pair(inputs)
         swap = bool(alpha >= 0.5)
         sources = pairs.flip(1) if swap else pairs
         weight = 1 - alpha if swap else alpha
-        subordinate, dominant = pool[sources[:, 0]], pool[sources[:, 1]]
+        subordinate, dominant = (second, first) if swap else (first, second)
         w = weight.to(inputs.dtype)
         mixed = w * subordinate + (1 - w) * dominant
         return PixelMixInfo(mixed=mixed, subordinate=subordinate, dominant=dominant,

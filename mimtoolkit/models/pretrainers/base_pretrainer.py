@@ -282,17 +282,18 @@ class BasePretrainer(BaseSelfSupervisor):
     def parse_losses(self, losses: Dict) -> Tuple[torch.Tensor, Dict]:
         """mmengine's sum of the named losses, noting which are NaN/inf.
 
-        The names go to the message hub (``'nonfinite_losses'``), where the
-        optimizer wrapper's guard reports them (see ``GuardedOptimWrapper``).
-        The logged values are averaged over ranks (``rank_mean``), so a
-        multi-process run logs the global batch's losses; the returned loss
-        stays this rank's (DDP averages the gradients).
+        Each named loss's finite flag goes, as a bool tensor on the device (no
+        host sync), to the message hub as ``'loss_finite'`` (names, flags); the
+        optimizer wrapper's guard reads the names only on a non-finite step
+        (see ``GuardedOptimWrapper``). The logged values are averaged over
+        ranks (``rank_mean``), so a multi-process run logs the global batch's
+        losses; the returned loss stays this rank's (DDP averages the gradients).
         """
         named = [(name, v.detach()) for name, value in losses.items() if 'loss' in name
                  for v in (value if isinstance(value, list) else [value])]
         finite = torch.stack([torch.isfinite(v).all() for _, v in named]) if named else None
-        bad = [] if finite is None or finite.all() else list(dict.fromkeys(  # one sync a step
-            name for (name, _), ok in zip(named, finite.tolist()) if not ok))
-        MessageHub.get_current_instance().update_info('nonfinite_losses', bad)
+        MessageHub.get_current_instance().update_info(
+            'loss_finite', None if finite is None else ([name for name, _ in named], finite),
+            resumed=False)
         loss, log_vars = super().parse_losses(losses)
         return loss, rank_mean(log_vars)

@@ -31,7 +31,10 @@ model = dict(
     neck=dict(_delete_=True, type='mimtoolkit.SimpleFeaturePyramid',
               in_channels=[768, 768, 768, 768], out_channels=256,
               scale_factors=[4.0, 2.0, 1.0, 0.5], num_outs=5),
-    train_cfg=dict(rpn=dict(allowed_border=-1)))
+    train_cfg=dict(rpn=dict(allowed_border=-1)),
+    # RoIAlign in fp32 under --amp (mmcv's kernels have no bf16): FP32SingleRoIExtractor
+    roi_head=dict(bbox_roi_extractor=dict(type='mimtoolkit.FP32SingleRoIExtractor'),
+                  mask_roi_extractor=dict(type='mimtoolkit.FP32SingleRoIExtractor')))
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
