@@ -27,8 +27,9 @@ def test_roles_follow_the_papers_pseudocode(alpha):
 def test_permutation_partner_is_a_derangement():
     mixer = MODELS.build(dict(type='PixelMixer'))
     for _ in range(20):
-        pool, pairs = mixer.pair(_images(7))
-        assert pool.shape[0] == 7  # one process: the pool is the batch
+        images = _images(7)
+        first, second, pairs = mixer.pair(images)
+        assert first is images and torch.equal(second, images[pairs[:, 1]])  # one process
         assert (pairs[:, 0] != pairs[:, 1]).all()  # nobody mixed with itself
         assert sorted(pairs[:, 1].tolist()) == list(range(7))  # every image is a partner once
 

@@ -29,7 +29,7 @@ model = dict(
         dict(type='mimtoolkit.ViTPyramidNeck', embed_dim=768, rescales=[4, 2, 1, 0.5],
              norm_cfg=norm_cfg),
         dict(type='FPN', in_channels=[768, 768, 768, 768], out_channels=256, num_outs=5),
-    ]),
+    ],
     # RoIAlign in fp32 under --amp (mmcv's kernels have no bf16): FP32SingleRoIExtractor
     roi_head=dict(bbox_roi_extractor=dict(type='mimtoolkit.FP32SingleRoIExtractor'),
                   mask_roi_extractor=dict(type='mimtoolkit.FP32SingleRoIExtractor')))
