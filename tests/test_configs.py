@@ -285,3 +285,12 @@ def test_default_parts_are_written_out_so_cfg_options_reach_them():
         assert cfg.model.mixer == dict(type='PixelMixer', beta=2.0), path
         teacher = cfg.model.distill_head.teacher.encoder
         assert (teacher.type, teacher.arch) == ('MIMViT', 'mim-tiny'), path
+
+
+def test_imagenet_shard_and_folder_loaders_pin_memory():
+    """The loaders GPU runs read from page-locked memory, so the host-to-GPU copy overlaps."""
+    bases = ['imagenet_bs512_mim.py', 'imagenet_shards_bs512_mim.py', 'image_folder_mim.py']
+    users = [c for c in CONFIGS if any(b in open(c).read() for b in bases)]
+    assert len(users) >= 5
+    for path in [osp.join(REPO, 'configs/_base_/datasets', b) for b in bases] + users:
+        assert Config.fromfile(path).train_dataloader.get('pin_memory') is True, path

@@ -100,3 +100,17 @@ def test_recording_keeps_the_last_mask():
 def test_bad_k_ratio(k_ratio):
     with pytest.raises(ConfigError, match=f'attn_cfgs.k_ratio={k_ratio} is invalid'):
         _attention(k_ratio)
+
+
+@pytest.mark.parametrize('tokens', [197, 17, 64])
+def test_the_mask_rows_are_8_aligned_for_sdpa_s_fused_kernels(tokens):
+    """SDPA's memory-efficient kernel (and inductor) take an additive mask only when its row
+    stride is a multiple of 8: the (N, N) mask is a view of an (N, ceil8(N)) buffer, with
+    the values of the straight computation."""
+    attn = _attention(0.25)
+    q, k, _ = _qk(attn, torch.randn(2, tokens, 32))
+    bias = attn.topk_bias(q, k)
+    assert bias.shape == (2, 4, tokens, tokens) and bias.stride(-2) % 8 == 0
+    top = (q @ k.transpose(-2, -1)).topk(attn.num_keys(tokens), dim=-1).indices
+    kept = torch.zeros(2, 4, tokens, tokens, dtype=torch.bool).scatter(-1, top, True)
+    assert torch.equal(bias == 0, kept)

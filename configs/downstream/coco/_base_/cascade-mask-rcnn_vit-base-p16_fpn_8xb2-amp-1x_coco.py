@@ -30,7 +30,8 @@ model = dict(
              norm_cfg=norm_cfg),
         dict(type='FPN', in_channels=[768, 768, 768, 768], out_channels=256, num_outs=5),
     ],
-    # RoIAlign in fp32 under --amp (mmcv's kernels have no bf16): FP32SingleRoIExtractor
+    # proposals' NMS and RoIAlign in fp32 under --amp (mmcv's kernels have no bf16)
+    rpn_head=dict(type='mimtoolkit.FP32ProposalRPNHead'),
     roi_head=dict(bbox_roi_extractor=dict(type='mimtoolkit.FP32SingleRoIExtractor'),
                   mask_roi_extractor=dict(type='mimtoolkit.FP32SingleRoIExtractor')))
 

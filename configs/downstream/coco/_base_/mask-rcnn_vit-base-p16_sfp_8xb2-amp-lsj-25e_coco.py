@@ -32,7 +32,8 @@ model = dict(
               in_channels=[768, 768, 768, 768], out_channels=256,
               scale_factors=[4.0, 2.0, 1.0, 0.5], num_outs=5),
     train_cfg=dict(rpn=dict(allowed_border=-1)),
-    # RoIAlign in fp32 under --amp (mmcv's kernels have no bf16): FP32SingleRoIExtractor
+    # proposals' NMS and RoIAlign in fp32 under --amp (mmcv's kernels have no bf16)
+    rpn_head=dict(type='mimtoolkit.FP32ProposalRPNHead'),
     roi_head=dict(bbox_roi_extractor=dict(type='mimtoolkit.FP32SingleRoIExtractor'),
                   mask_roi_extractor=dict(type='mimtoolkit.FP32SingleRoIExtractor')))
 train_pipeline = [
