@@ -9,7 +9,7 @@ and each rank keeps rows ``r::w``; the loss curve then does not depend on how
 the global batch is split (docs/reliability.md).
 """
 from collections import OrderedDict
-from typing import Callable, Dict, Tuple, TypeVar
+from typing import Callable, Dict, TypeVar
 
 import torch
 import torch.distributed as dist

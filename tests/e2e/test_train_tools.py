@@ -5,7 +5,6 @@ import os.path as osp
 
 import mmcv
 import pytest
-import torch
 
 from mimtoolkit.visualization.titled_grid import HEADER_PX
 from ..conftest import REPO, free_port, run_tool

@@ -10,7 +10,6 @@ from mimtoolkit.registry import MODELS, OPTIM_WRAPPERS
 from mimtoolkit.utils import ConfigError, NonFiniteLossError
 
 
-
 def wrapper_for(model, **kwargs):
     return OPTIM_WRAPPERS.build(dict(type='AutoAmpOptimWrapper', **kwargs,
                                      optimizer=torch.optim.SGD(model.parameters(), lr=0.1)))
