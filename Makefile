@@ -8,7 +8,7 @@ CONSTRAINTS := tools/install/constraints.txt
 STAMP := $(VENV)/.mimtoolkit-installed
 FMNIST_ROOT := /usr/share/datasets/fashion-mnist
 
-.PHONY: install demo test test-fast test-gpu data clean
+.PHONY: install install-ops demo test test-fast test-gpu data clean
 
 LOG := $(VENV)/install.log
 STAGE := tools/install/stage.sh $(LOG)
@@ -17,16 +17,20 @@ STAGE := tools/install/stage.sh $(LOG)
 install: $(STAMP)
 	@echo "install: $(VENV) is up to date (install log: $(LOG); delete $(STAMP) to redo)"
 
-$(STAMP): setup.cfg requirements.txt $(CONSTRAINTS) tools/install/cxx_std20.sh tools/install/stage.sh
+# TORCH_INDEX: another torch variant's index (e.g. https://download.pytorch.org/whl/cu126 for a
+# driver older than CUDA 13's); default PyPI's torch, a CUDA 13.0 build.
+TORCH_INDEX ?=
+
+$(STAMP): setup.cfg requirements.txt $(CONSTRAINTS) tools/install/stage.sh
 	@echo "install: setting up $(VENV) (output in $(LOG))"
 	@$(STAGE) 'python env' 'seconds' -- bash -c '(test -x $(PY) || $(PYTHON) -m venv $(VENV)) && \
 	  $(PIP) install --upgrade pip wheel "setuptools<80"'
 	@$(STAGE) 'torch, torchvision' 'about a minute' -- \
-	  $(PIP) install -c $(CONSTRAINTS) torch torchvision
-	@$(STAGE) 'mmcv 2.1.0 with ops' '12-15 min to compile on 2 cores, seconds when built before' -- \
-	  bash -c '$(PY) -c "import mmcv.ops" 2>/dev/null || \
-	  CXX=$(CURDIR)/tools/install/cxx_std20.sh MMCV_WITH_OPS=1 MAX_JOBS=2 \
-	  $(PIP) install --no-build-isolation -c $(CONSTRAINTS) mmcv==2.1.0'
+	  $(PIP) install $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) -c $(CONSTRAINTS) torch torchvision
+	@# without its compiled ops (pretraining never calls them): seconds, no compiler needed
+	@$(STAGE) 'mmcv 2.1.0 (no ops)' 'seconds' -- \
+	  bash -c '$(PY) -c "import mmcv" 2>/dev/null || \
+	  MMCV_WITH_OPS=0 $(PIP) install --no-build-isolation --no-cache-dir -c $(CONSTRAINTS) mmcv==2.1.0'
 	@$(STAGE) 'OpenMMLab packages' 'a minute' -- \
 	  $(PIP) install -c $(CONSTRAINTS) -r requirements.txt
 	@# `setup.py develop` (not pip's finder-based editable install) puts the repo on the
@@ -35,6 +39,12 @@ $(STAMP): setup.cfg requirements.txt $(CONSTRAINTS) tools/install/cxx_std20.sh t
 	  '($(PIP) uninstall -y mimtoolkit 2>/dev/null || true) && $(PY) setup.py develop --no-deps'
 	@$(STAGE) 'data (Fashion-MNIST)' 'seconds; optional' -- $(MAKE) --no-print-directory data
 	@touch $(STAMP)
+
+# mmcv's compiled ops, which the mmseg/mmdet transfer needs: built once for this host (CUDA
+# kernels where torch sees a GPU or FORCE_CUDA=1, for TORCH_CUDA_ARCH_LIST; CPU ones otherwise),
+# kept in ~/.cache/mimtoolkit/mmcv-ops; up to date at once when the installed ops fit.
+install-ops: install
+	@$(PY) tools/install/build_ops.py --log $(LOG)
 
 # Fashion-MNIST from Debian, where apt is available (optional: tests that need
 # it skip with the reason, and the dataset says how to get it).
@@ -59,15 +69,15 @@ demo: install
 TEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
-test: install
+test: install-ops
 	$(PYTEST) tests
 
-test-fast: install
+test-fast: install-ops
 	$(PYTEST) -m "not slow" tests
 
 # The GPU lane (tests marked `cuda`, in tests/gpu): each skipped with its reason where torch
 # sees no GPU. On a bare GPU machine: tools/gpu/prepare_wheels.sh, then tools/gpu/run_lane.sh.
-test-gpu: install
+test-gpu: install-ops
 	$(PY) -m pytest -q -rs -p no:cacheprovider -m cuda tests/gpu
 
 clean:

@@ -9,7 +9,12 @@ All model parts live in :data:`MODELS` (as in every OpenMMLab library); the
 *kind* of a part (pretrainer, backbone, attention, mixer, masker, neck, head,
 loss, target) is recorded by :func:`register_part`, so tools and tests can list
 the parts of one kind, e.g. to generate a combination matrix.
+
+The parts that subclass mmseg's and mmdet's (:data:`TRANSFER_PARTS`) load on first need:
+mmseg and mmdet import mmcv's compiled ops, which a pretraining install does without
+(``make install``; ``make install-ops`` adds them).
 """
+from importlib import import_module
 from typing import Callable, Dict, Type
 
 from mmengine.registry import Registry
@@ -19,12 +24,46 @@ __all__ = [
     'MODELS', 'DATASETS', 'DATA_SAMPLERS', 'TRANSFORMS', 'HOOKS', 'METRICS',
     'OPTIM_WRAPPERS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'VISUALIZERS', 'LOOPS', 'OPTIMIZERS',
     'PARAM_SCHEDULERS', 'VISBACKENDS', 'WEIGHT_INITIALIZERS', 'PART_KINDS',
-    'register_part', 'parts_of_kind'
+    'register_part', 'parts_of_kind', 'TRANSFER_PARTS', 'load_transfer_parts'
 ]
 
 
-def _child(parent: Registry, name: str) -> Registry:
-    registry = Registry(name, parent=parent, scope='mimtoolkit', locations=['mimtoolkit'])
+#: The parts of ``mimtoolkit.models.transfer`` (subclasses of mmseg's and mmdet's), by name.
+TRANSFER_PARTS = ('ViTPyramidNeck', 'ResizedLossFCNHead', 'FP32SingleRoIExtractor',
+                  'FP32ProposalRPNHead')
+
+
+def load_transfer_parts() -> None:
+    """Import ``mimtoolkit.models.transfer`` (registering :data:`TRANSFER_PARTS`).
+
+    Raises:
+        ConfigError: One line naming the command that builds mmcv's ops, where they are
+            missing (mmseg and mmdet cannot be imported without them).
+    """
+    from mimtoolkit.utils.errors import ConfigError, is_missing_ops, missing_ops_line
+    try:
+        import_module('mimtoolkit.models.transfer')
+    except ImportError as err:
+        if not is_missing_ops(err):
+            raise
+        raise ConfigError(missing_ops_line(f"the transfer parts ({', '.join(TRANSFER_PARTS)})")
+                          ) from None
+
+
+class _ModelRegistry(Registry):
+    """The model registry: loads the transfer parts the first time a config names one."""
+
+    def get(self, key: str):
+        """mmengine's ``get``; a :data:`TRANSFER_PARTS` name loads its package first."""
+        found = super().get(key)
+        if found is None and self.split_scope_key(key)[1] in TRANSFER_PARTS:
+            load_transfer_parts()
+            found = super().get(key)
+        return found
+
+
+def _child(parent: Registry, name: str, kind: type = Registry) -> Registry:
+    registry = kind(name, parent=parent, scope='mimtoolkit', locations=['mimtoolkit'])
     # mmengine resolves 'scope.Name' only for scopes that are direct children of the root
     # registry; list ours there too so mmseg/mmdet configs reach 'mimtoolkit.Name'.
     root = registry._get_root_registry()
@@ -33,7 +72,7 @@ def _child(parent: Registry, name: str) -> Registry:
     return registry
 
 
-MODELS = _child(mmpretrain_registry.MODELS, 'model')
+MODELS = _child(mmpretrain_registry.MODELS, 'model', _ModelRegistry)
 DATASETS = _child(mmpretrain_registry.DATASETS, 'dataset')
 DATA_SAMPLERS = _child(mmpretrain_registry.DATA_SAMPLERS, 'data sampler')
 TRANSFORMS = _child(mmpretrain_registry.TRANSFORMS, 'transform')
@@ -91,4 +130,9 @@ def parts_of_kind(kind: str) -> Dict[str, Type]:
     if kind not in PART_KINDS:
         raise ValueError(f'parts_of_kind: kind={kind!r} is not one of {PART_KINDS}')
     import mimtoolkit.models  # noqa: F401  (registers every part)
+    from mimtoolkit.utils.errors import ConfigError
+    try:
+        load_transfer_parts()
+    except ConfigError:  # no compiled ops: the parts that need them are not listed
+        pass
     return dict(_PARTS[kind])

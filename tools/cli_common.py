@@ -103,8 +103,14 @@ def run_cli(main: Callable[[], None]) -> None:
     """
     import mimtoolkit  # noqa: F401  (registers the parts, allows our checkpoints)
     from mimtoolkit.utils import ConfigError, NonFiniteLossError
+    from mimtoolkit.utils.errors import is_missing_ops, missing_ops_line
     try:
         main()
+    except ImportError as err:  # an install without mmcv's ops, running an mmseg/mmdet config
+        if os.environ.get('MIMTOOLKIT_TRACEBACK') or not is_missing_ops(err):
+            raise
+        print(f'error: {missing_ops_line("mmseg and mmdet models")}', file=sys.stderr)
+        sys.exit(2)
     except (ConfigError, NonFiniteLossError, FileNotFoundError, KeyError, TypeError) as err:
         message = config_error_line(err)
         if os.environ.get('MIMTOOLKIT_TRACEBACK') or message is None:

@@ -25,5 +25,21 @@ def require(condition: bool, field: str, value: Any, allowed: str) -> None:
         raise ConfigError(f'{field}={value!r} is invalid: expected {allowed}')
 
 
+#: The command that builds mmcv's compiled ops (mmseg and mmdet import them).
+OPS_COMMAND = 'make install-ops'
+
+
+def is_missing_ops(err: BaseException) -> bool:
+    """Whether an ImportError is mmcv's compiled ops missing (an install without them)."""
+    return isinstance(err, ImportError) and ('mmcv._ext' in str(err) or 'mmcv.ops' in str(err))
+
+
+def missing_ops_line(needed_by: str) -> str:
+    """The one line for a run that needs mmcv's compiled ops where they were not built."""
+    return (f"{needed_by} need mmcv's compiled ops, which this install lacks (mmseg and mmdet "
+            f'import them; pretraining does not): run `{OPS_COMMAND}` (a one-time build: '
+            '13-15 min on 2 cores; CUDA kernels on a GPU host)')
+
+
 class NonFiniteLossError(RuntimeError):
     """A loss became NaN or inf; the message names the iteration and the losses."""
