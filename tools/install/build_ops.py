@@ -187,6 +187,10 @@ def pypi_cuda_home(version: str, log: str) -> str:
                              osp.join(runtime, 'nvidia', osp.basename(toolkit), target)])
         if not osp.lexists(path):
             os.symlink(source, path)
+    lib = osp.join(home, 'lib64')
+    versioned = sorted(glob.glob(osp.join(lib, 'libcudart.so.*')))
+    if versioned and not osp.lexists(osp.join(lib, 'libcudart.so')):  # what -lcudart finds
+        os.symlink(versioned[0], osp.join(lib, 'libcudart.so'))
     for tool in glob.glob(osp.join(toolkit, 'bin', '*')) + glob.glob(
             osp.join(toolkit, 'nvvm', 'bin', '*')):
         os.chmod(tool, 0o755)  # wheels may drop the executable bit
