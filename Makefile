@@ -21,18 +21,21 @@ install: $(STAMP)
 # driver older than CUDA 13's); default PyPI's torch, a CUDA 13.0 build.
 TORCH_INDEX ?=
 
-$(STAMP): setup.cfg requirements.txt $(CONSTRAINTS) tools/install/stage.sh
+$(STAMP): setup.cfg requirements.txt $(CONSTRAINTS) tools/install/stage.sh tools/install/openmmlab_deps.txt
 	@echo "install: setting up $(VENV) (output in $(LOG))"
 	@$(STAGE) 'python env' 'seconds' -- bash -c '(test -x $(PY) || $(PYTHON) -m venv $(VENV)) && \
 	  $(PIP) install --upgrade pip wheel "setuptools<80"'
 	@$(STAGE) 'torch, torchvision' 'about a minute' -- \
 	  $(PIP) install $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) -c $(CONSTRAINTS) torch torchvision
-	@# without its compiled ops (pretraining never calls them): seconds, no compiler needed
+	@# mmcv-lite: mmcv 2.1.0 without its compiled ops (pretraining never calls them), a wheel;
+	@# make install-ops replaces it with mmcv built with ops
 	@$(STAGE) 'mmcv 2.1.0 (no ops)' 'seconds' -- \
-	  bash -c '$(PY) -c "import mmcv" 2>/dev/null || \
-	  MMCV_WITH_OPS=0 $(PIP) install --no-build-isolation --no-cache-dir -c $(CONSTRAINTS) mmcv==2.1.0'
-	@$(STAGE) 'OpenMMLab packages' 'a minute' -- \
-	  $(PIP) install -c $(CONSTRAINTS) -r requirements.txt
+	  bash -c '$(PY) -c "import mmcv" 2>/dev/null || $(PIP) install -c $(CONSTRAINTS) mmcv-lite'
+	@# the OpenMMLab libraries without their `mmcv` requirement (tools/install/openmmlab_deps.txt)
+	@$(STAGE) 'OpenMMLab packages' 'a minute' -- bash -c '\
+	  grep -v -E "^(mmcv|mmpretrain|mmsegmentation|mmdet)[<>=]" requirements.txt > $(VENV)/requirements-core.txt && \
+	  $(PIP) install -c $(CONSTRAINTS) -r $(VENV)/requirements-core.txt -r tools/install/openmmlab_deps.txt && \
+	  $(PIP) install --no-deps -c $(CONSTRAINTS) mmpretrain mmsegmentation mmdet'
 	@# `setup.py develop` (not pip's finder-based editable install) puts the repo on the
 	@# path with an egg-link, so mmengine finds mimtoolkit/.mim/configs for `mimtoolkit::` bases.
 	@$(STAGE) 'mimtoolkit (develop)' 'seconds' -- bash -c \

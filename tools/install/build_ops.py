@@ -241,6 +241,7 @@ def build(chosen: Plan, facts: HostFacts, log: str) -> str:
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(partial, folder)
         wheels = glob.glob(osp.join(folder, 'mmcv-*.whl'))
+    run([sys.executable, '-m', 'pip', 'uninstall', '-y', 'mmcv-lite'], log)  # the same files
     run([sys.executable, '-m', 'pip', 'install', '--no-deps', '--force-reinstall',
          '--no-cache-dir', wheels[0]], log)
     return wheels[0]
