@@ -89,3 +89,12 @@ def test_the_installed_ops_of_this_environment_are_cpu_ones_and_the_stage_says_u
     proc = subprocess.run([sys.executable, build_ops.__file__, '--log', os.devnull],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and proc.stdout.strip() == 'mmcv ops (CPU): up to date'
+
+
+def test_the_toolkit_of_a_wrapped_system_nvcc_is_where_nvcc_says(tmp_path):
+    """/usr/local/bin/nvcc is often a wrapper: CUDA_HOME is nvcc's own TOP, not ../ of it."""
+    wrapper = tmp_path / 'nvcc'
+    wrapper.write_text('#!/bin/sh\necho "#$ _HERE_=/opt/cuda-13.0/bin"\n'
+                       'echo "#$ TOP=/opt/cuda-13.0/bin/.."\n')
+    wrapper.chmod(0o755)
+    assert build_ops.toolkit_home(str(wrapper)) == '/opt/cuda-13.0'

@@ -85,6 +85,16 @@ def nvcc_release(text: str) -> Optional[str]:
     return found.group(1) if found else None
 
 
+def toolkit_home(nvcc: str) -> str:
+    """The CUDA toolkit folder (CUDA_HOME) of an nvcc, as nvcc itself reports it (``TOP``
+    of ``--dryrun``), so that a wrapper script on PATH (/usr/local/bin/nvcc) is seen through."""
+    out = subprocess.run([nvcc, '--dryrun', '-E', '-x', 'c++', os.devnull],
+                         capture_output=True, text=True)
+    found = re.search(r'^#\$ TOP=(.+)$', out.stdout + out.stderr, flags=re.M)
+    return osp.normpath(found.group(1).strip()) if found else \
+        osp.dirname(osp.dirname(osp.realpath(nvcc)))
+
+
 def plan(facts: HostFacts) -> Plan:
     """What ``make install-ops`` should do on a host with these facts.
 
@@ -123,8 +133,8 @@ def host_facts() -> HostFacts:
         available = torch.cuda.is_available()
     capabilities = ['%d.%d' % torch.cuda.get_device_capability(i)
                     for i in range(torch.cuda.device_count())] if available else []
-    nvcc = shutil.which('nvcc') or (osp.join(os.environ['CUDA_HOME'], 'bin', 'nvcc')
-                                    if os.environ.get('CUDA_HOME') else None)
+    nvcc = (osp.join(os.environ['CUDA_HOME'], 'bin', 'nvcc') if os.environ.get('CUDA_HOME')
+            else shutil.which('nvcc'))
     system_nvcc = None
     if nvcc and osp.exists(nvcc):
         out = subprocess.run([nvcc, '--version'], capture_output=True, text=True).stdout
@@ -226,7 +236,7 @@ def build(chosen: Plan, facts: HostFacts, log: str) -> str:
         env = dict(os.environ, MMCV_WITH_OPS='1', MAX_JOBS=os.environ.get(
             'MAX_JOBS', str(os.cpu_count() or 2)), CXX=osp.join(REPO, 'tools/install/cxx_std20.sh'))
         if chosen.kind == 'cuda':
-            home = (osp.dirname(osp.dirname(facts.system_nvcc[0])) if chosen.nvcc == 'system'
+            home = (toolkit_home(facts.system_nvcc[0]) if chosen.nvcc == 'system'
                     else pypi_cuda_home(facts.torch_cuda, log))
             env.update(FORCE_CUDA='1', TORCH_CUDA_ARCH_LIST=chosen.arch_list, CUDA_HOME=home,
                        PYTORCH_NVCC=osp.join(REPO, 'tools/install/nvcc_std20.sh'),
