@@ -98,3 +98,11 @@ def test_the_toolkit_of_a_wrapped_system_nvcc_is_where_nvcc_says(tmp_path):
                        'echo "#$ TOP=/opt/cuda-13.0/bin/.."\n')
     wrapper.chmod(0o755)
     assert build_ops.toolkit_home(str(wrapper)) == '/opt/cuda-13.0'
+
+
+def test_pypi_s_compiler_packages_follow_torch_s_cuda_version():
+    assert build_ops.nvcc_packages('13.0') == [
+        'nvidia-cuda-nvcc==13.0.*', 'nvidia-nvvm==13.0.*', 'nvidia-cuda-crt==13.0.*',
+        'nvidia-cuda-cccl==13.0.*']
+    assert build_ops.nvcc_packages('12.6') == ['nvidia-cuda-nvcc-cu12==12.6.*',
+                                               'nvidia-cuda-cccl-cu12==12.6.*']

@@ -7,7 +7,8 @@ What it decides (``plan``, from what torch and nvcc report, ``host_facts``):
 - CUDA kernels where torch sees a CUDA GPU or ``FORCE_CUDA=1``, for ``TORCH_CUDA_ARCH_LIST``
   (default: the GPUs' compute capabilities), with an nvcc of torch's CUDA version: the
   system's (``CUDA_HOME`` or PATH) where its release matches, else NVIDIA's compiler packages
-  from PyPI (nvidia-cuda-nvcc, -nvvm, -crt, -cccl of that version) in ``.venv/cuda-X.Y``.
+  from PyPI (``nvcc_packages``: nvidia-cuda-nvcc, -nvvm, -crt, -cccl of that version) in
+  ``.venv/cuda-X.Y``.
   C++20 reaches the host compiler (``cxx_std20.sh``) and nvcc (``nvcc_std20.sh``).
 - CPU kernels otherwise.
 - Nothing where the installed ops already are of that kind (``mmcv.ops`` imports and,
@@ -35,8 +36,16 @@ from typing import List, Optional
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 MMCV = 'mmcv==2.1.0'
-#: NVIDIA's compiler packages on PyPI that make a CUDA toolkit for building extensions.
-NVCC_PACKAGES = ('nvidia-cuda-nvcc', 'nvidia-nvvm', 'nvidia-cuda-crt', 'nvidia-cuda-cccl')
+
+
+def nvcc_packages(version: str) -> List[str]:
+    """NVIDIA's PyPI packages that make an nvcc of CUDA ``version`` (e.g. ``'13.0'``) with
+    its headers: unsuffixed and split (nvcc, nvvm, crt, cccl) from CUDA 13, ``-cu12`` before."""
+    major = version.split('.')[0]
+    names = (['nvidia-cuda-nvcc', 'nvidia-nvvm', 'nvidia-cuda-crt', 'nvidia-cuda-cccl']
+             if int(major) >= 13 else
+             [f'nvidia-cuda-nvcc-cu{major}', f'nvidia-cuda-cccl-cu{major}'])
+    return [f'{name}=={version}.*' for name in names]
 #: How ``make install`` picks another torch variant (README, "On GPUs").
 TORCH_SWITCH = 'make install TORCH_INDEX=https://download.pytorch.org/whl/cuXYZ'
 
@@ -175,26 +184,28 @@ def pypi_cuda_home(version: str, log: str) -> str:
     if not glob.glob(osp.join(site, 'nvidia', '*', 'bin', 'nvcc')):
         try:
             run([sys.executable, '-m', 'pip', 'install', '--no-deps', '--target', site]
-                + [f'{name}=={version}.*' for name in NVCC_PACKAGES], log)
+                + nvcc_packages(version), log)
         except SystemExit:
             raise OpsStageError(
                 f'torch is a CUDA {version} build and no nvcc of CUDA {version} is here (the '
                 f'system nvcc is another version or missing), and NVIDIA\'s compiler packages '
-                f'({", ".join(NVCC_PACKAGES)} {version}.*) could not be installed from PyPI: '
+                f'({", ".join(nvcc_packages(version))}) could not be installed from PyPI: '
                 f'install CUDA {version}\'s nvcc and set CUDA_HOME to it') from None
     nvcc = glob.glob(osp.join(site, 'nvidia', '*', 'bin', 'nvcc'))[0]
     toolkit = osp.dirname(osp.dirname(nvcc))
     home = osp.join(root, 'home')
     os.makedirs(home, exist_ok=True)
-    runtime = osp.dirname(osp.dirname(__import__('torch').__file__))  # torch's CUDA runtime
+    # nvcc's headers and libraries first, then those of torch's CUDA packages (the runtime)
+    torch_nvidia = osp.join(osp.dirname(osp.dirname(__import__('torch').__file__)), 'nvidia')
     links = dict(bin='bin', include='include', nvvm='nvvm', lib64='lib')
     for name, target in links.items():
         path = osp.join(home, name)
         source = osp.join(toolkit, target)
-        if name in ('include', 'lib64'):  # nvcc's headers beside torch's runtime headers
-            source = merged(osp.join(root, f'merged-{name}'),
-                            [osp.join(toolkit, target),
-                             osp.join(runtime, 'nvidia', osp.basename(toolkit), target)])
+        if name in ('include', 'lib64'):
+            source = merged(osp.join(root, f'merged-{name}'), [
+                osp.join(folder, target) for folder in
+                [toolkit] + glob.glob(osp.join(site, 'nvidia', '*'))
+                + sorted(glob.glob(osp.join(torch_nvidia, '*')))])
         if not osp.lexists(path):
             os.symlink(source, path)
     lib = osp.join(home, 'lib64')
