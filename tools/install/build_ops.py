@@ -46,7 +46,9 @@ def nvcc_packages(version: str) -> List[str]:
              if int(major) >= 13 else
              [f'nvidia-cuda-nvcc-cu{major}', f'nvidia-cuda-cccl-cu{major}'])
     return [f'{name}=={version}.*' for name in names]
-#: How ``make install`` picks another torch variant (README, "On GPUs").
+
+
+#: How ``make install`` picks another torch variant (README, "Install").
 TORCH_SWITCH = 'make install TORCH_INDEX=https://download.pytorch.org/whl/cuXYZ'
 
 
