@@ -50,3 +50,18 @@ def test_an_up_to_date_install_does_nothing_but_say_so():
     assert proc.stdout.strip().splitlines() == [
         'install: .venv is up to date (install log: .venv/install.log; delete '
         '.venv/.mimtoolkit-installed to redo)']
+
+
+def test_the_openmmlab_libraries_installed_without_their_dependencies_get_all_but_mmcv():
+    """make install puts mmpretrain, mmsegmentation and mmdet in with --no-deps beside
+    mmcv-lite; tools/install/openmmlab_deps.txt must list everything else they require."""
+    import importlib.metadata as metadata
+    import re
+    with open(os.path.join(REPO, 'tools', 'install', 'openmmlab_deps.txt')) as f:
+        listed = {line.strip().lower() for line in f if line.strip() and line[0] != '#'}
+    for package in ('mmpretrain', 'mmsegmentation', 'mmdet'):
+        for requirement in metadata.requires(package) or []:
+            if 'extra ==' in requirement:
+                continue
+            name = re.match(r'[A-Za-z0-9_.-]+', requirement).group(0).lower().replace('_', '-')
+            assert name == 'mmcv' or name in listed, (package, requirement)
