@@ -282,9 +282,12 @@ def main() -> None:
         if chosen.skip:
             print(f'mmcv ops ({what}): up to date')
             return
+        kept = glob.glob(osp.join(wheel_folder(chosen.kind, chosen.arch_list), 'mmcv-*.whl'))
+        doing = 'installing the kept wheel' if kept else (
+            'building once (CPU: 13-15 min on 2 cores; CUDA kernels: about an hour on 2 cores, '
+            'minutes on a GPU node)')
         print(f'mmcv ops ({what}{", sm " + chosen.arch_list if chosen.arch_list else ""}'
-              f'{", PyPI nvcc" if chosen.nvcc == "pypi" else ""}): building (13-15 min on 2 '
-              f'cores the first time; seconds from the kept wheel), output in {args.log}',
+              f'{", PyPI nvcc" if chosen.nvcc == "pypi" else ""}): {doing}; output in {args.log}',
               flush=True)
         wheel = build(chosen, facts, args.log)
         now = installed_ops()
