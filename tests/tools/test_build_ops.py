@@ -106,3 +106,15 @@ def test_pypi_s_compiler_packages_follow_torch_s_cuda_version():
         'nvidia-cuda-cccl==13.0.*']
     assert build_ops.nvcc_packages('12.6') == ['nvidia-cuda-nvcc-cu12==12.6.*',
                                                'nvidia-cuda-cccl-cu12==12.6.*']
+
+
+def test_the_nvcc_wrapper_passes_one_std_cxx20(tmp_path):
+    """mmcv passes -std=c++17 to nvcc, which refuses a second -std: every -std is dropped and
+    one -std=c++20 given (a stand-in nvcc echoes what it was given)."""
+    echo = tmp_path / 'nvcc'
+    echo.write_text('#!/bin/sh\necho "$@"\n')
+    echo.chmod(0o755)
+    wrapper = os.path.join(os.path.dirname(build_ops.__file__), 'nvcc_std20.sh')
+    out = subprocess.run([wrapper, '-c', 'a.cu', '-std=c++17', '--std=c++14', '-O3'],
+                         capture_output=True, text=True, env=dict(os.environ, REAL_NVCC=str(echo)))
+    assert out.stdout.split() == ['-c', 'a.cu', '-O3', '-std=c++20']
