@@ -38,7 +38,7 @@ def missing_ops_line(needed_by: str) -> str:
     """The one line for a run that needs mmcv's compiled ops where they were not built."""
     return (f"{needed_by} need mmcv's compiled ops, which this install lacks (mmseg and mmdet "
             f'import them; pretraining does not): run `{OPS_COMMAND}` (a one-time build: '
-            '13-15 min on 2 cores; CUDA kernels on a GPU host)')
+            'about 11 min on 2 cores; CUDA kernels on a GPU host)')
 
 
 class NonFiniteLossError(RuntimeError):

@@ -284,8 +284,8 @@ def main() -> None:
             return
         kept = glob.glob(osp.join(wheel_folder(chosen.kind, chosen.arch_list), 'mmcv-*.whl'))
         doing = 'installing the kept wheel' if kept else (
-            'building once (CPU: 13-15 min on 2 cores; CUDA kernels: about an hour on 2 cores, '
-            'minutes on a GPU node)')
+            'building once (CPU: about 11 min on 2 cores; CUDA kernels for one architecture: '
+            'about 50 min on 2 cores, minutes on a GPU node)')
         print(f'mmcv ops ({what}{", sm " + chosen.arch_list if chosen.arch_list else ""}'
               f'{", PyPI nvcc" if chosen.nvcc == "pypi" else ""}): {doing}; output in {args.log}',
               flush=True)
