@@ -61,11 +61,14 @@ def test_a_step_without_the_guard_never_waits_for_the_gpu():
     data = batch()
     model.train_step(data, wrapper)
     torch.cuda.synchronize()
-    torch.cuda.set_sync_debug_mode('error')
+    before = [p.detach().clone() for p in model.parameters()]
+    torch.cuda.set_sync_debug_mode('error')  # any host sync in the step raises
     try:
+        assert torch.cuda.get_sync_debug_mode() == 2
         model.train_step(data, wrapper)
     finally:
         torch.cuda.set_sync_debug_mode('default')
+    assert any(not torch.equal(p, b) for p, b in zip(model.parameters(), before))  # it stepped
 
 
 def test_homologous_attention_keeps_k_keys_in_the_efficient_kernel():
