@@ -4,8 +4,9 @@
 # folder tools/gpu/prepare_wheels.sh made; with mimtoolkit installed (make install), none:
 #   bash tools/gpu/run_lane.sh [WHEELS_DIR] [OUT_DIR]     (OUT_DIR: work_dirs/gpu_lane)
 # Steps: install the wheels into LANE_SITE (/tmp/mimtoolkit-site) on PYTHONPATH; build mmcv's
-# ops with CUDA kernels for this GPU (TORCH_CUDA_ARCH_LIST, default its compute capability)
-# unless the installed ones have CUDA; the tests (pytest -m cuda); gpu_check.sh. Each step's
+# ops with CUDA kernels for this GPU through tools/install/build_ops.py (make install-ops'
+# stage: TORCH_CUDA_ARCH_LIST, default its compute capability; the system nvcc) unless the
+# installed ones have CUDA; the tests (pytest -m cuda); gpu_check.sh. Each step's
 # output goes to OUT_DIR/<step>.log; the lane's summary is printed and in OUT_DIR/summary.md.
 # Without a GPU every lane test is skipped with its reason and the table is left out.
 set -uo pipefail
@@ -42,13 +43,9 @@ OPS_CUDA=$("$PYTHON" -c 'from mmcv.ops import get_compiling_cuda_version as v
 print(int(v() != "not available"))' 2>/dev/null || echo 0)
 if [ "$HAS_CUDA" = 1 ] && [ "$OPS_CUDA" = 0 ]; then
     SDIST=$(ls "${WHEELS:-.}"/mmcv-2.1.0.tar.gz 2>/dev/null | head -1)
-    if [ -n "$SDIST" ]; then
-        ARCH=${TORCH_CUDA_ARCH_LIST:-$("$PYTHON" -c 'import torch
-print("%d.%d" % torch.cuda.get_device_capability())')}
-        TORCH_CUDA_ARCH_LIST="$ARCH" FORCE_CUDA=1 MMCV_WITH_OPS=1 MAX_JOBS=$(nproc) \
-            CXX="$REPO/tools/install/cxx_std20.sh" PYTORCH_NVCC="$REPO/tools/install/nvcc_std20.sh" \
-            step mmcv-ops "$PYTHON" -m pip install -q --no-index --no-deps --no-build-isolation \
-            --target "$SITE" --upgrade "$SDIST" \
+    if [ -n "$SDIST" ]; then  # make install-ops' stage, from the carried source, into SITE
+        step mmcv-ops "$PYTHON" tools/install/build_ops.py --source "$SDIST" --target "$SITE" \
+            --log "$OUT/mmcv-ops-build.log" \
             || say "mmcv-ops: not built; the tests that need mmcv's CUDA ops skip"
     else
         say "mmcv-ops: no CUDA build and no mmcv-2.1.0.tar.gz in ${WHEELS:-.}: those tests skip"

@@ -241,8 +241,14 @@ def wheel_folder(kind: str, arch_list: Optional[str]) -> str:
     return osp.join(cache, 'mimtoolkit', 'mmcv-ops', key)
 
 
-def build(chosen: Plan, facts: HostFacts, log: str) -> str:
-    """Build (or take from the kept wheels) and install mmcv with ops; the wheel's path."""
+def build(chosen: Plan, facts: HostFacts, log: str, source: str = MMCV,
+          target: Optional[str] = None) -> str:
+    """Build (or take from the kept wheels) and install mmcv with ops; the wheel's path.
+
+    ``source``: what pip builds (``mmcv==2.1.0`` from PyPI, or a local sdist where there is
+    no network); ``target``: install into this folder (``pip --target``) instead of the
+    environment.
+    """
     folder = wheel_folder(chosen.kind, chosen.arch_list)
     wheels = glob.glob(osp.join(folder, 'mmcv-*.whl'))
     if not wheels:
@@ -259,20 +265,26 @@ def build(chosen: Plan, facts: HostFacts, log: str) -> str:
         partial = folder + '.part'
         shutil.rmtree(partial, ignore_errors=True)
         run([sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation',
-             '--no-cache-dir', '-w', partial, MMCV], log, env)
+             '--no-cache-dir', '-w', partial, source], log, env)
         os.makedirs(osp.dirname(folder), exist_ok=True)
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(partial, folder)
         wheels = glob.glob(osp.join(folder, 'mmcv-*.whl'))
-    run([sys.executable, '-m', 'pip', 'uninstall', '-y', 'mmcv-lite'], log)  # the same files
+    where = ['--target', target, '--upgrade'] if target else []
+    if not target:
+        run([sys.executable, '-m', 'pip', 'uninstall', '-y', 'mmcv-lite'], log)  # same files
     run([sys.executable, '-m', 'pip', 'install', '--no-deps', '--force-reinstall',
-         '--no-cache-dir', wheels[0]], log)
+         '--no-cache-dir', *where, wheels[0]], log)
     return wheels[0]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--log', default=osp.join(sys.prefix, 'install.log'))
+    parser.add_argument('--source', default=MMCV,
+                        help="what pip builds: 'mmcv==2.1.0' (PyPI) or a local mmcv sdist")
+    parser.add_argument('--target', help='install into this folder (pip --target), e.g. the '
+                        "GPU lane's site folder on a machine without network")
     args = parser.parse_args()
     start = time.time()
     try:
@@ -289,7 +301,7 @@ def main() -> None:
         print(f'mmcv ops ({what}{", sm " + chosen.arch_list if chosen.arch_list else ""}'
               f'{", PyPI nvcc" if chosen.nvcc == "pypi" else ""}): {doing}; output in {args.log}',
               flush=True)
-        wheel = build(chosen, facts, args.log)
+        wheel = build(chosen, facts, args.log, args.source, args.target)
         now = installed_ops()
         expected = 'cpu' if chosen.kind == 'cpu' else f'cuda {facts.torch_cuda}'
         if now != expected:
