@@ -56,6 +56,24 @@ RUNS = {
 PROBE = ['custom_hooks.0.linear_epochs=10', 'custom_hooks.0.interval=1000']  # at the end only
 
 
+def torch_threads() -> int:
+    """torch's default intra-op thread count here."""
+    import torch
+    return torch.get_num_threads()
+
+
+def provenance(args) -> dict:
+    """What a run's numbers depend on besides its config: the code, torch, the threads."""
+    import torch
+
+    def git(*cmd):
+        return subprocess.run(['git', *cmd], cwd=REPO, capture_output=True,
+                              text=True).stdout.strip()
+    return dict(commit=git('rev-parse', 'HEAD'),
+                uncommitted_changes=bool(git('status', '--porcelain', '--untracked-files=no')),
+                torch=torch.__version__, threads=args.threads, python=platform.python_version())
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='small-scale results table (Fashion-MNIST)')
     parser.add_argument('--work-dir', default=osp.join(REPO, 'work_dirs', 'small_scale'))
@@ -66,15 +84,19 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--val', type=int, default=1000, help='probe test images')
     parser.add_argument('--only', nargs='+', help=f'a subset of {list(RUNS)}')
     parser.add_argument('--out', default=osp.join(REPO, 'docs', 'small_scale_results.md'))
+    parser.add_argument('--threads', type=int, default=torch_threads(),
+                        help='CPU threads of every run (the same run needs the same count)')
     parser.add_argument('--report-only', action='store_true',
                         help='train nothing: write the page from the runs finished so far')
     return parser.parse_args(argv)
 
 
-def tool(args, log: str) -> None:
-    """Run a repo tool with the venv's python; its output goes to ``log``."""
+def tool(args, log: str, threads: int) -> None:
+    """Run a repo tool with the venv's python on ``threads`` threads; output goes to ``log``."""
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
     with open(log, 'w') as f:
-        proc = subprocess.run([sys.executable, *args], cwd=REPO, stdout=f, stderr=subprocess.STDOUT)
+        proc = subprocess.run([sys.executable, *args], cwd=REPO, stdout=f, stderr=subprocess.STDOUT,
+                              env=env)
     if proc.returncode:
         from mimtoolkit.utils import ConfigError
         raise ConfigError(f'{" ".join(args[:2])} failed (exit {proc.returncode}); see {log}')
@@ -107,28 +129,43 @@ def train(name: str, seed: int, args) -> dict:
     os.makedirs(directory, exist_ok=True)
     start = time.time()
     tool(['tools/train.py', config, '--work-dir', directory, '--cfg-options', *options],
-         osp.join(directory, 'train.out'))
+         osp.join(directory, 'train.out'), args.threads)
     records = [json.loads(line) for path in sorted(_scalars(directory)) for line in open(path)]
     probe = [r for r in records if 'knn_top1' in r][-1]
     result = dict(name=name, seed=seed, config=config, options=options,
+                  weights_sha256=weights_digest(osp.join(directory, 'epoch_2.pth')),
                   knn_top1=probe['knn_top1'], linear_top1=probe['linear_top1'],
-                  checkpoint=osp.join(directory, 'epoch_2.pth'), seconds=time.time() - start)
+                  checkpoint=osp.join(directory, 'epoch_2.pth'), seconds=time.time() - start,
+                  **provenance(args))
     json.dump(result, open(done, 'w'), indent=1)
     return result
+
+
+def weights_digest(checkpoint: str) -> str:
+    """sha256 of a checkpoint's model weights (names and bytes, in name order)."""
+    import hashlib
+
+    import torch
+    state = torch.load(checkpoint, map_location='cpu', weights_only=False)['state_dict']
+    digest = hashlib.sha256()
+    for key in sorted(state):
+        digest.update(key.encode())
+        digest.update(state[key].cpu().contiguous().view(-1).view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()
 
 
 def _scalars(run_dir: str) -> list:
     return glob.glob(osp.join(run_dir, '*', 'vis_data', 'scalars.json'))
 
 
-def analyses(results: dict, work_dir: str, seeds: list) -> dict:
+def analyses(results: dict, args, seeds: list) -> dict:
     """i-MAE separability and MixedAE TopK accuracy per seed (skipped when done)."""
     out = {}
     for seed in seeds:
         row = {}
         have = {name: r for (name, s), r in results.items() if s == seed}
         if {'MAE', 'i-MAE', 'i-MAE w/o distill'} <= set(have):
-            path = osp.join(work_dir, f'separability_seed{seed}.json')
+            path = osp.join(args.work_dir, f'separability_seed{seed}.json')
             if not osp.isfile(path):
                 tool(['tools/analysis_tools/separability.py',
                       '--model', 'i-MAE', RUNS['i-MAE'][0], have['i-MAE']['checkpoint'],
@@ -136,17 +173,17 @@ def analyses(results: dict, work_dir: str, seeds: list) -> dict:
                       have['i-MAE w/o distill']['checkpoint'],
                       '--reference', RUNS['MAE'][0], have['MAE']['checkpoint'],
                       '--val-split', 'test', '--seed', str(seed), '--out', path],
-                     path[:-5] + '.out')
+                     path[:-5] + '.out', args.threads)
             row['separability'] = json.load(open(path))['results']
         for name in ('MixedAE', 'MixedAE w/o HomoCon'):
             if name in have:
-                path = osp.join(work_dir, f'topk_{name.replace(" ", "_").replace("/", "")}'
+                path = osp.join(args.work_dir, f'topk_{name.replace(" ", "_").replace("/", "")}'
                                 f'_seed{seed}.json')
                 overrides = ['--cfg-options', *RUNS[name][2]] if RUNS[name][2] else []
                 if not osp.isfile(path):
                     tool(['tools/analysis_tools/topk_accuracy.py', RUNS[name][0],
                           have[name]['checkpoint'], '--val-split', 'test', '--seed', str(seed),
-                          '--out', path, *overrides], path[:-5] + '.out')
+                          '--out', path, *overrides], path[:-5] + '.out', args.threads)
                 row.setdefault('topk', {})[name] = json.load(open(path))['accuracy']
         out[seed] = row
     return out
@@ -161,15 +198,19 @@ def mean_std(values: list) -> str:
 
 def report(results: dict, extra: dict, args, missing: list, names: list) -> str:
     """The markdown page."""
-    commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=REPO,
-                            capture_output=True, text=True).stdout.strip()
+    made = sorted({(r.get('commit', '?')[:7], r.get('uncommitted_changes'), r.get('torch'),
+                    r.get('threads')) for r in results.values()}, key=str)
+    runs_by = '; '.join(f'commit `{c}`' + (' with uncommitted changes' if dirty else '')
+                        + f', torch {t}, {n} threads' for c, dirty, t, n in made)
     lines = [
         '# Small-scale results (Fashion-MNIST, CPU)', '',
         'Made by `python tools/benchmarks/small_scale.py` (`bash tools/benchmarks/small_scale.sh`)'
-        f' at commit `{commit}`, {datetime.date.today()}, on {platform.node() or "this machine"}'
+        f', {datetime.date.today()}, on {platform.node() or "this machine"}'
         f' ({os.cpu_count()} cores, {platform.processor() or platform.machine()}); the runs '
         f'took {sum(r.get("seconds", 0) for r in results.values()) / 60:.0f} min in all (each '
-        'run\'s own time; the analyses below add a few minutes).', '',
+        f'run\'s own time; the analyses below add a few minutes). The runs: {runs_by} (each '
+        '`result.json` records its commit, config, options, seed, torch version and threads).',
+        '',
         *([f'**Partial**: {len(missing)} planned runs are not finished yet: '
            + ', '.join(f'{n} (seed {s})' for n, s in missing)
            + '. Run the command again to finish them (finished runs are skipped).', '']
@@ -188,20 +229,35 @@ def report(results: dict, extra: dict, args, missing: list, names: list) -> str:
         'method. BEiT has no row: its target is a pretrained image tokenizer (DALL-E or VQKD) '
         'whose weights cannot be fetched on this machine, and a stand-in tokenizer\'s tokens '
         'would not be BEiT\'s target.', '',
+        'Seeds: each row averages the seeds it lists; a paired Δ averages the method\'s seeds, '
+        'each against the baseline run of the same seed (so MAE\'s extra seeds, which give its '
+        'spread, enter no Δ).', '',
         '| method | seeds | k-NN top-1 (%) | linear top-1 (%) | baseline | Δ k-NN (paired) | '
         'Δ linear (paired) |', '|---|---|---|---|---|---|---|']
+    agree = []
     for name in names:
         runs = sorted((s, r) for (n, s), r in results.items() if n == name)
         if not runs:
             continue
         base = RUNS[name][1]
-        cells = [name, str(len(runs)), mean_std([r['knn_top1'] for _, r in runs]),
+        cells = [name, ', '.join(str(s) for s, _ in runs),
+                 mean_std([r['knn_top1'] for _, r in runs]),
                  mean_std([r['linear_top1'] for _, r in runs]), base or '—']
         for key in ('knn_top1', 'linear_top1'):
             diffs = [r[key] - results[(base, s)][key] for s, r in runs
                      if base and (base, s) in results]
             cells.append(mean_std(diffs) if diffs else '—')
         lines.append('| ' + ' | '.join(cells) + ' |')
+        if len(runs) > 1 and len({(r['knn_top1'], r['linear_top1']) for _, r in runs}) == 1:
+            agree.append(name)
+    for name in agree:
+        runs = [r for (n, _), r in sorted(results.items()) if n == name]
+        same = len({r.get('weights_sha256') for r in runs}) == 1
+        lines += ['', f'**{name}: its seeds agree exactly.** ' + (
+            'Its seeds trained the same weights: the seed did not reach this run.' if same else
+            'The seeds trained different weights (their checkpoints differ), whose frozen '
+            f'features the probes classify alike: the same count of the {args.val} test images '
+            'right, for k-NN and the linear probe.')]
     sep = {s: e['separability'] for s, e in extra.items() if 'separability' in e}
     if sep:
         lines += ['', '## i-MAE linear separability (§3.2, Tab. 4), with and without distillation',
@@ -222,14 +278,17 @@ def report(results: dict, extra: dict, args, missing: list, names: list) -> str:
         layers = sorted({int(layer) for v in topk.values() for m in v.values() for layer in m})
         lines += ['', '## MixedAE TopK sampling accuracy per layer (Fig. 6), with and without '
                   'the homologous contrastive loss', '', '256 test images mixed by the model\'s '
-                  'own mixer (`topk_accuracy.py --val-split test`); chance = r = 0.25.', '',
+                  'own mixer (`topk_accuracy.py --val-split test`); chance = r = 0.25; '
+                  'mean ± std over seeds.', '',
                   '| model | ' + ' | '.join(f'layer {i}' for i in layers) + ' |',
                   '|---|' + '---|' * len(layers)]
         for model in ('MixedAE', 'MixedAE w/o HomoCon'):
             cells = [model]
             for layer in layers:
                 vals = [v[model][str(layer)] for v in topk.values() if model in v]
-                cells.append(f'{statistics.mean(vals):.3f}' if vals else '—')
+                cells.append(f'{statistics.mean(vals):.3f}' + (
+                    f' ± {statistics.stdev(vals):.3f}' if len(vals) > 1 else '')
+                    if vals else '—')
             lines.append('| ' + ' | '.join(cells) + ' |')
     lines += ['', f'Plot: [{osp.basename(figure_path(args.out))}]'
               f'({osp.basename(figure_path(args.out))}). Per-run numbers, options and times: '
@@ -283,7 +342,7 @@ def main(argv=None) -> None:
     print(file=sys.stderr)
     require(bool(results), '--work-dir', args.work_dir, 'a folder with finished runs')
     missing = [key for key in plan if key not in results]
-    extra = analyses(results, args.work_dir, sorted({s for _, s in results}))
+    extra = analyses(results, args, sorted({s for _, s in results}))
     page = report(results, extra, args, missing, names)
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     with open(args.out, 'w') as f:

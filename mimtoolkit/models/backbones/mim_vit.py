@@ -4,6 +4,7 @@ from typing import List, Optional, Sequence, Tuple, Union
 import numpy as np
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from mmpretrain.models import VisionTransformer
 from mmpretrain.models.utils import (build_2d_sincos_position_embedding, build_norm_layer,
                                      resize_pos_embed)
@@ -387,7 +388,9 @@ class MIMViT(VisionTransformer):
         if segments is not None:
             require(self.num_segments > 0, 'backbone.num_segments', self.num_segments,
                     'the number of source slots (> 0) to add segment embeddings')
-            x = x + self.segment_embed[0, segments].to(x.dtype)
+            # a lookup whose backward sums in a fixed order (indexing's backward
+            # accumulates in parallel on CPU and is not repeatable)
+            x = x + F.embedding(segments, self.segment_embed[0]).to(x.dtype)
         masks = None
         if branch:  # [MASK] = mask token + position embedding at the masked patches
             masks = mask_info.gather_masked((self.mask_token + patch_pos).expand(B, -1, -1))
