@@ -55,9 +55,9 @@ def tiny_imae_cfg(teacher_checkpoint=None, branches=('subordinate', 'dominant'),
     return cfg
 
 
-def tiny_mixedae_cfg(mode='compose', segments=True, contrastive=True):
-    """A 2-layer MixedAE on 32x32 inputs, patch 8 (16 patches), r = 0.25."""
-    cfg = dict(tiny_mae_cfg(), type='MixedAE',
+def tiny_mixedae_cfg(mode='compose', segments=True, contrastive=True, **mae_kwargs):
+    """A 2-layer MixedAE on 32x32 inputs (patch 8 unless given: 16 patches), r = 0.25."""
+    cfg = dict(tiny_mae_cfg(**mae_kwargs), type='MixedAE',
                mixer=dict(type='PatchMixer', mix_ratio=0.25, mode=mode))
     cfg.pop('masker')
     cfg['backbone'] = dict(cfg['backbone'], num_segments=4 if segments else 0)

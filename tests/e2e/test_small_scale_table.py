@@ -65,3 +65,28 @@ def test_paired_differences_are_per_seed_then_averaged():
     assert 'Partial' not in page
     partial = module.report(results, {}, args, [('MAE', 2)], ['MaskFeat', 'SemanticMIM-MaskFeat'])
     assert '**Partial**: 1 planned runs are not finished yet: MAE (seed 2).' in partial
+
+
+def test_a_row_repeats_exactly_and_records_what_made_it(tmp_path):
+    """MixedAE (segment embeddings, TopK attention, the contrastive head), twice: its probes,
+    weights and TopK accuracies are equal, and each result.json says what ran."""
+    results, topk = [], []
+    for copy in ('first', 'second'):
+        subprocess.run(
+            ['bash', 'tools/benchmarks/small_scale.sh', '--work-dir', str(tmp_path / copy),
+             '--out', str(tmp_path / f'{copy}.md'), '--only', 'MixedAE', '--images', '128',
+             '--seeds', '1', '--mae-seeds', '1', '--bank', '200', '--val', '100',
+             '--threads', '2'], cwd=REPO, capture_output=True, text=True, check=True)
+        results.append(json.load(open(tmp_path / copy / 'MixedAE' / 'seed0' / 'result.json')))
+        topk.append(json.load(open(tmp_path / copy / 'topk_MixedAE_seed0.json'))['accuracy'])
+    keys = ('knn_top1', 'linear_top1', 'weights_sha256')
+    assert [{k: r[k] for k in keys} for r in results[1:]] == [{k: results[0][k] for k in keys}]
+    assert topk[0] == topk[1]
+    head = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=REPO, capture_output=True,
+                          text=True).stdout.strip()
+    import torch
+    assert results[0]['commit'] == head and results[0]['torch'] == torch.__version__
+    assert (results[0]['threads'], results[0]['seed']) == (2, 0)
+    assert 'randomness.seed=0' in results[0]['options']
+    assert results[0]['config'].startswith('configs/mixedae/')
+    assert f'commit `{head[:7]}`' in (tmp_path / 'first.md').read_text()

@@ -1,6 +1,6 @@
-"""The GPU lane through the tools: --compile equal to eager, --resume equal to the
-uninterrupted run, a UperNet and a Cascade Mask R-CNN training step under --amp with mmcv's
-CUDA ops, two GPUs (NCCL) equal to one where two exist."""
+"""The GPU lane through the tools: deterministic mode repeating a run, --compile equal to
+eager, --resume equal to the uninterrupted run, a UperNet and a Cascade Mask R-CNN training
+step under --amp with mmcv's CUDA ops, two GPUs (NCCL) equal to one where two exist."""
 import pytest
 import torch
 
@@ -20,6 +20,16 @@ def train(config, work_dir, *flags, env=None):
     run_tool(['tools/train.py', config, '--work-dir', str(work_dir), *flags],
              env_extra=dict(CUDA_TOOL_ENV, **(env or {})))
     return [r['loss'] for r in scalars(str(work_dir))]
+
+
+def test_deterministic_mode_repeats_a_mixedae_run_on_the_gpu(tmp_path):
+    """randomness.deterministic=True (cuBLAS's workspace set by the runner): segment
+    embeddings, TopK attention and the contrastive loss give the same losses twice."""
+    config = photo_config(tmp_path, 'mixedae',
+                          'configs/mixedae/mixedae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py', 8)
+    first = train(config, tmp_path / 'first', '--cfg-options', *DETERMINISTIC)
+    again = train(config, tmp_path / 'again', '--cfg-options', *DETERMINISTIC)
+    assert first == again and len(first) >= 5 and len(set(first)) > 1
 
 
 def test_compiled_steps_equal_eager_ones(tmp_path):

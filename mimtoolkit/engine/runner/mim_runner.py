@@ -39,7 +39,18 @@ class MIMRunner(Runner):
     - ``compile=True`` (``tools/train.py --compile``) compiles the model
       block by block (:func:`compile_blocks`) instead of mmengine's whole
       ``train_step``.
+    - ``randomness.deterministic=True`` also sets ``CUBLAS_WORKSPACE_CONFIG``
+      (``:4096:8`` unless set): under ``torch.use_deterministic_algorithms``
+      cuBLAS refuses to run without it, so mmengine's switch alone stops a
+      GPU run at its first matrix product.
     """
+
+    def set_randomness(self, seed, diff_rank_seed: bool = False,
+                       deterministic: bool = False) -> None:
+        """mmengine's, with cuBLAS's workspace setting when ``deterministic``."""
+        if deterministic:
+            os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')
+        super().set_randomness(seed, diff_rank_seed, deterministic)
 
     @classmethod
     def from_cfg(cls, cfg) -> 'MIMRunner':
