@@ -67,8 +67,7 @@ def test_fashion_mnist_missing_root_says_how_to_get_it(tmp_path):
         DATASETS.build(dict(type='OfflineFashionMNIST', data_root=str(tmp_path / 'none')))
 
 
-@pytest.mark.skipif(not osp.isdir('/usr/share/datasets/fashion-mnist'),
-                    reason="Debian's dataset-fashion-mnist is not installed (make data)")
+@pytest.mark.fashion_mnist
 def test_debian_fashion_mnist():
     ds = DATASETS.build(dict(type='OfflineFashionMNIST', split='test'))
     assert len(ds) == 10000

@@ -88,9 +88,8 @@ def test_semantic_pairs_train_on_two_processes(tmp_path):
     assert all('loss_rec_sub' in r for r in records)
 
 
+@pytest.mark.fashion_mnist
 def test_fashion_mnist_semantic_config_trains(tmp_path):
-    if not osp.isdir('/usr/share/datasets/fashion-mnist'):
-        pytest.skip("Debian's dataset-fashion-mnist is not installed (make data)")
     run_tool(['tools/train.py', IMAE_FASHION_SEMANTIC, '--work-dir', str(tmp_path),
               '--cfg-options', 'train_dataloader.dataset.indices=1280',
               'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',

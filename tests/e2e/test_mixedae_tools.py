@@ -73,18 +73,16 @@ def train_on_fashion_mnist(config: str, work_dir, images: int, *options: str) ->
     return scalars(str(work_dir))
 
 
+@pytest.mark.fashion_mnist
 def test_fashion_mnist_config_trains(tmp_path):
-    if not osp.isdir('/usr/share/datasets/fashion-mnist'):
-        pytest.skip("Debian's dataset-fashion-mnist is not installed (make data)")
     records = train_on_fashion_mnist(
         'configs/mixedae/mixedae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py', tmp_path,
         1280, 'custom_hooks=[]')
     assert len(records) == 20 and loss_went_down(records, 'loss')
 
 
+@pytest.mark.fashion_mnist
 def test_homocon_only_config_trains_without_a_decoder(tmp_path):
-    if not osp.isdir('/usr/share/datasets/fashion-mnist'):
-        pytest.skip("Debian's dataset-fashion-mnist is not installed (make data)")
     records = train_on_fashion_mnist(
         'configs/mixedae/mixedae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32_homocon-only.py',
         tmp_path, 320, 'custom_hooks.1.interval=1', 'custom_hooks.0.train_dataset.indices=200',

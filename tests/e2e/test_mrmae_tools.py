@@ -60,8 +60,7 @@ def test_missing_teacher_checkpoint_is_one_clear_line(tmp_path):
     assert 'Traceback' not in proc.stderr
 
 
-@pytest.mark.skipif(not osp.isdir('/usr/share/datasets/fashion-mnist'),
-                    reason="Debian's dataset-fashion-mnist is not installed")
+@pytest.mark.fashion_mnist
 def test_fashion_mnist_two_stage_recipe(tmp_path):
     few = ['train_dataloader.dataset.indices=640', 'train_dataloader.num_workers=0',
            'train_dataloader.persistent_workers=False', 'train_cfg.max_epochs=1',

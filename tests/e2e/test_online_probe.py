@@ -14,8 +14,7 @@ PROBE = ['custom_hooks.0.train_dataset.indices=1000', 'custom_hooks.0.val_datase
          'default_hooks.logger.interval=10']
 
 pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not osp.isdir('/usr/share/datasets/fashion-mnist'),
-                                 reason="Debian's dataset-fashion-mnist is not installed")]
+              pytest.mark.fashion_mnist]
 
 
 def probes(work_dir) -> list:

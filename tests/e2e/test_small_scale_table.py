@@ -8,8 +8,7 @@ import pytest
 from ..conftest import REPO
 
 pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not osp.isdir('/usr/share/datasets/fashion-mnist'),
-                                 reason="Debian's dataset-fashion-mnist is not installed")]
+              pytest.mark.fashion_mnist]
 
 
 def table(tmp_path, *extra):

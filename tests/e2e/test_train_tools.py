@@ -85,9 +85,8 @@ def test_amp_flags_train_in_bf16_without_scaling_or_in_fp16_with_a_scaler(config
     ('configs/mae/mae_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py', 'loss_rec'),
     ('configs/maskfeat/maskfeat_vit-tiny-p4_1xb64-coslr-2e_fashion-mnist-32.py', 'loss_hog'),
 ])
+@pytest.mark.fashion_mnist
 def test_fashion_mnist_configs_train(config, loss, tmp_path):
-    if not osp.isdir('/usr/share/datasets/fashion-mnist'):
-        pytest.skip("Debian's dataset-fashion-mnist is not installed (make data)")
     run_tool(['tools/train.py', config, '--work-dir', str(tmp_path), '--cfg-options',
               'train_dataloader.dataset.indices=1280', 'train_dataloader.num_workers=0',
               'train_dataloader.persistent_workers=False', 'default_hooks.logger.interval=1',

@@ -112,14 +112,27 @@ def test_feature_regression_reductions():
     assert normed(pred, target) == pytest.approx(F.mse_loss(pred, ln).item(), rel=1e-5)
 
 
-def test_pixel_loss_is_mmpretrains_masked_mean():
-    from mmpretrain.models.losses import PixelReconstructionLoss
+def test_pixel_loss_is_the_per_patch_error_averaged_over_masked_patches():
+    """MAE's loss by hand: per patch, the mean over its D values of |e| (L1) or e² (L2); then
+    the mean over the patches where mask = 1, divided by ``channel``; fp32 under bf16."""
     pred, target = torch.randn(2, 4, 12), torch.randn(2, 4, 12)
     mask = torch.tensor([[1., 1, 0, 0], [0, 1, 0, 0]])
-    for criterion in ('L1', 'L2'):
-        ours = MODELS.build(dict(type='PixelReconstructionLoss', criterion=criterion))
-        theirs = PixelReconstructionLoss(criterion)
-        assert torch.equal(ours(pred, target, mask), theirs(pred, target, mask))
+    masked = [(b, i) for b in range(2) for i in range(4) if mask[b, i]]
+    for criterion, error in (('L1', lambda e: abs(e)), ('L2', lambda e: e * e)):
+        def patch(b, i):
+            return sum(error(float(p) - float(t)) for p, t in zip(pred[b, i], target[b, i])) / 12
+        by_hand = sum(patch(b, i) for b, i in masked) / len(masked)
+        every = sum(patch(b, i) for b in range(2) for i in range(4)) / 8
+        loss = MODELS.build(dict(type='PixelReconstructionLoss', criterion=criterion))
+        assert loss(pred, target, mask).item() == pytest.approx(by_hand, rel=1e-6)
+        assert loss(pred, target).item() == pytest.approx(every, rel=1e-6)  # no mask: all
+        halved = MODELS.build(dict(type='PixelReconstructionLoss', criterion=criterion,
+                                   channel=2))
+        assert halved(pred, target, mask).item() == pytest.approx(by_hand / 2, rel=1e-6)
+        with torch.autocast('cpu', dtype=torch.bfloat16):
+            low = loss(pred.bfloat16(), target.bfloat16(), mask)
+        assert low.dtype == torch.float32
+        assert low.item() == pytest.approx(by_hand, rel=2e-2)  # bf16 inputs, fp32 arithmetic
 
 
 def test_token_cross_entropy_is_the_mean_over_tokens():

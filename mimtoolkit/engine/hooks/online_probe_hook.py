@@ -104,10 +104,12 @@ class OnlineProbeHook(Hook):
         """Probe every ``interval`` iterations and after the last (``by_epoch=False``)."""
         if not self.by_epoch and (self.every_n_train_iters(runner, self.interval)
                                   or self.is_last_train_iter(runner)):
-            self.probe(runner)
+            self.probe(runner, step=runner.iter + 1)  # the loop counts this one after hooks
 
-    def probe(self, runner) -> dict:
-        """Extract, gather, classify and log; returns the logged numbers."""
+    def probe(self, runner, step: int = None) -> dict:
+        """Extract, gather, classify and log at ``step`` (default: the iterations done);
+        returns the logged numbers."""
+        step = runner.iter if step is None else step
         start = time.perf_counter()
         model = self._model(runner)
         was_training = model.training
@@ -121,9 +123,9 @@ class OnlineProbeHook(Hook):
         if self.linear_epochs:
             scores['linear_top1'] = linear_top1(*train, *val, epochs=self.linear_epochs)
         scores['probe_seconds'] = time.perf_counter() - start
-        runner.visualizer.add_scalars(scores, step=runner.iter)
+        runner.visualizer.add_scalars(scores, step=step)
         runner.logger.info(
-            f'OnlineProbeHook (epoch {runner.epoch}, iter {runner.iter}, {len(train[1])} bank / '
+            f'OnlineProbeHook (epoch {runner.epoch}, iter {step}, {len(train[1])} bank / '
             f'{len(val[1])} val images, {self.feature} features): ' +
             ', '.join(f'{key} {value:.4f}' for key, value in scores.items()))
         return scores
