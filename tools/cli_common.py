@@ -3,7 +3,7 @@ import argparse
 import os
 import os.path as osp
 import sys
-from typing import Callable
+from typing import Callable, Optional
 
 import torch
 from mmengine.config import Config, DictAction
@@ -63,63 +63,154 @@ def _apply_device_defaults(cfg: Config) -> None:
             type='MMDistributedDataParallel', device_ids=None, broadcast_buffers=False)
 
 
-#: mmengine's TypeErrors that are a bad config, not a bug: (text in the message, advice)
-CONFIG_TYPE_ERRORS = (
-    ('in child config cannot inherit from base',
-     'a --cfg-options or child-config key sets a field of a part that is None in the base; '
-     'give the whole part instead, e.g. KEY=dict(type=...)'),
-    ('unexpected keyword argument',
-     'that part takes no such argument: check the config key (--cfg-options) against the '
-     "part's docstring (tools/misc/print_parts.py lists the parts)"),
-)
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+#: Where a report goes, and what it needs.
+BUG_LINE = ('this is a bug in mimtoolkit or a library it uses, not in your config: please report '
+            'it with the command you ran, the config (the work dir\'s copy) and the traceback '
+            'above, plus `pip freeze | grep -iE "torch|mm|timm"` (MIMTOOLKIT_TRACEBACK=1 shows '
+            'the traceback of a config error too)')
+#: An override of a field of a part that is None in the base config (mmengine's Config).
+NONE_PART = ('in child config cannot inherit from base',
+             'a --cfg-options or child-config key sets a field of a part that is None in the '
+             'base; give the whole part instead, e.g. KEY=dict(type=...)')
 
 
-def config_error_line(err: Exception):
-    """The one line a bad-config error deserves, or None for an error that is not one.
+def _frames(err: BaseException) -> list:
+    """The traceback's frames, outermost first: (file, function, line)."""
+    out, tb = [], err.__traceback__
+    while tb is not None:
+        out.append((tb.tb_frame.f_code.co_filename, tb.tb_frame.f_code.co_name, tb.tb_lineno))
+        tb = tb.tb_next
+    return out
 
-    mmengine's registry raises a KeyError ("must contain the key "type", but got {...}",
-    then a stray "None" line) for a part without ``type``, and TypeErrors for an override
-    of a None part or an argument a part does not take.
+
+def _config_being_read(err: BaseException) -> Optional[str]:
+    """The config file mmengine's Config was reading when ``err`` was raised, if it was."""
+    tb, found = err.__traceback__, None
+    while tb is not None:
+        names = tb.tb_frame.f_locals
+        if f'mmengine{os.sep}config' in tb.tb_frame.f_code.co_filename and \
+                isinstance(names.get('filename'), str):
+            found = names['filename']
+        tb = tb.tb_next
+    return found
+
+
+def _in_config_file(path: str) -> bool:
+    """A Python file that is none of the libraries' and none of the toolkit's own code."""
+    path = osp.abspath(path)
+    ours = [osp.join(REPO, d) + os.sep for d in ('mimtoolkit', 'tools', 'tests')]
+    return (path.endswith('.py') and 'site-packages' not in path
+            and not path.startswith(osp.abspath(sys.base_prefix) + os.sep)
+            and not any(path.startswith(d) for d in ours))
+
+
+def _binding_error(err: BaseException) -> bool:
+    """Raised where mmengine's ``build_from_cfg`` builds a part from its config: an unknown
+    registry name or a part without ``type`` (raised by ``build_from_cfg`` itself), or
+    arguments the part's constructors cannot take (an unexpected keyword that the config
+    gave, or a missing one), raised while only constructors ran, passing the config's
+    arguments along (``**kwargs``), before any of their bodies' own calls."""
+    tb, build, after = err.__traceback__, None, []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == 'build_from_cfg' and 'mmengine' in code.co_filename:
+            build, after = tb.tb_frame, []
+        elif build is not None:
+            after.append(code.co_name)
+        tb = tb.tb_next
+    if build is None:
+        return False
+    if not after:
+        return True
+    message = str(err)
+    given = build.f_locals.get('args') or {}
+    if isinstance(err, TypeError) and set(after) == {'__init__'}:
+        if 'unexpected keyword argument' in message:
+            return message.rsplit("'", 2)[-2] in given
+        return 'required positional argument' in message or 'required keyword-only' in message
+    return False
+
+
+def config_error_line(err: BaseException) -> Optional[str]:
+    """The one line an error that is the user's deserves, or None for a bug.
+
+    The user's: our ConfigError and NonFiniteLossError; a missing file; an error raised
+    while mmengine executes a config file (a NameError there; a syntax error, named by file
+    and line); mmengine's registry refusing a part (unknown ``type``, no ``type``, an
+    argument the part does not take, raised by ``build_from_cfg`` itself, not inside the
+    part); an override of a field of a None part; a data worker's error of those kinds.
+    Anything else raised inside our code or a library is a bug, whatever its type.
     """
+    from mimtoolkit.utils import ConfigError, NonFiniteLossError
     message = str(err.args[0] if isinstance(err, KeyError) and err.args else err)
     if 'Original Traceback' in message:  # raised in a data worker: its own last line
-        return message.strip().splitlines()[-1].split(': ', 1)[-1]
-    if isinstance(err, KeyError) and 'must contain the key "type"' in message:
-        return (message.splitlines()[0] + ': every part needs its type (a --cfg-options key '
-                'that sets a field of a part the config leaves to its default gives one '
-                'without it; set the whole part, e.g. KEY=dict(type=...))')
-    if isinstance(err, TypeError):
-        advice = next((a for text, a in CONFIG_TYPE_ERRORS if text in message), None)
-        return None if advice is None else f'{message.splitlines()[0]} ({advice})'
-    return message
+        last = message.strip().splitlines()[-1]
+        kind = last.split(':', 1)[0].split('.')[-1]
+        if kind in ('ConfigError', 'FileNotFoundError', 'NonFiniteLossError'):
+            return last.split(': ', 1)[-1]
+        return None
+    if isinstance(err, (ConfigError, NonFiniteLossError, FileNotFoundError)):
+        return message
+    if isinstance(err, SyntaxError) and _config_being_read(err):
+        text = (err.text or '').strip()
+        return (f'{_config_being_read(err)} line {err.lineno}: {err.msg}'
+                + (f': {text}' if text else ''))
+    frames = _frames(err)
+    if frames and frames[-1][1] == '<module>' and _config_being_read(err) and \
+            _in_config_file(frames[-1][0]):
+        return (f'{frames[-1][0]} line {frames[-1][2]}: {type(err).__name__}: '
+                f'{message.splitlines()[0] if message else ""}')
+    if isinstance(err, (KeyError, TypeError)) and _binding_error(err):
+        if 'must contain the key "type"' in message:
+            return (message.splitlines()[0] + ': every part needs its type (a --cfg-options '
+                    'key that sets a field of a part the config leaves to its default gives '
+                    'one without it; set the whole part, e.g. KEY=dict(type=...))')
+        if isinstance(err, TypeError):
+            return (f'{message.splitlines()[0]} (the config gives that part an argument it '
+                    "does not take, or leaves out one it needs: check the key against the "
+                    "part's docstring; python -m mimtoolkit.parts lists the parts)")
+        return message.splitlines()[0]
+    if isinstance(err, TypeError) and NONE_PART[0] in message:
+        return f'{message.splitlines()[0]} ({NONE_PART[1]})'
+    return None
 
 
 def run_cli(main: Callable[[], None]) -> None:
-    """Run a tool's ``main``; bad configs and inputs exit 2 with one clear line.
+    """Run a tool's ``main``: the user's errors exit 2 with one clear line; a bug keeps its
+    traceback, followed by one line saying it is a bug and what a report needs (exit 1).
 
     A distributed run that succeeded ends as ``_end_distributed_run`` says.
 
-    Set ``MIMTOOLKIT_TRACEBACK=1`` to see the full traceback instead.
+    Set ``MIMTOOLKIT_TRACEBACK=1`` to see the full traceback of the user's errors too.
     """
     import mimtoolkit  # noqa: F401  (registers the parts, allows our checkpoints)
-    from mimtoolkit.utils import ConfigError, NonFiniteLossError
     from mimtoolkit.utils.errors import is_missing_ops, missing_ops_line
     try:
         main()
     except ImportError as err:  # an install without mmcv's ops, running an mmseg/mmdet config
         if os.environ.get('MIMTOOLKIT_TRACEBACK') or not is_missing_ops(err):
-            raise
+            _report_bug()
         print(f'error: {missing_ops_line("mmseg and mmdet models")}', file=sys.stderr)
         sys.exit(2)
-    except (ConfigError, NonFiniteLossError, FileNotFoundError, KeyError, TypeError) as err:
+    except Exception as err:  # noqa: B902 (every error: the user's, or a bug to report)
         message = config_error_line(err)
         if os.environ.get('MIMTOOLKIT_TRACEBACK') or message is None:
-            raise
+            _report_bug()
         print(f'error: {message}', file=sys.stderr)
         sys.exit(2)
     else:
         if torch.distributed.is_available() and torch.distributed.is_initialized():
             _end_distributed_run()
+
+
+def _report_bug() -> None:
+    """Print the exception being handled with its traceback, then the bug line; exit 1."""
+    import traceback
+    traceback.print_exc()
+    print(f'bug: {BUG_LINE}', file=sys.stderr)
+    sys.stderr.flush()
+    sys.exit(1)
 
 
 def _end_distributed_run() -> None:

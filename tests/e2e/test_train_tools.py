@@ -145,6 +145,27 @@ def test_a_part_without_its_type_is_one_clear_line_without_mmengine_s_stray_none
     assert 'must contain the key "type"' in last and 'KEY=dict(type=...)' in last, last
 
 
+def test_a_config_with_a_syntax_error_names_its_file_and_line(tmp_path):
+    child = tmp_path / 'child.py'
+    child.write_text(f"_base_ = [{osp.join(REPO, MAE_SKIMAGE)!r}]\n"
+                     "model = dict(masker=dict(mask_ratio=0.5)\n")
+    proc = run_tool(['tools/train.py', str(child), '--work-dir', str(tmp_path)], check=False)
+    assert proc.returncode == 2 and 'Traceback' not in proc.stderr, proc.stderr[-1500:]
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"error: {child} line 2: '(' was never closed: model = dict(masker=dict(mask_ratio=0.5)")
+
+
+@pytest.mark.parametrize('args, says', [
+    ([MAE_SKIMAGE, '0'], "NPROC='0' is invalid: expected the processes per node"),
+    ([MAE_SKIMAGE], "NPROC='' is invalid"),
+    ([], "CONFIG='' is invalid: expected a config file")])
+def test_dist_train_with_a_bad_process_count_is_one_line(args, says):
+    proc = run_tool(['tools/dist_train.sh', *args], check=False)
+    assert proc.returncode == 2 and proc.stderr.count('\n') == 1, proc.stderr
+    assert proc.stderr.startswith(f'error: {says}') and 'usage: bash tools/dist_train.sh' in \
+        proc.stderr
+
+
 def test_bad_config_value_is_one_clear_line(tmp_path):
     proc = run_tool(['tools/train.py', MAE_SKIMAGE, '--work-dir', str(tmp_path),
                      '--cfg-options', 'model.masker.mask_ratio=1.5'], check=False)
