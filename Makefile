@@ -25,8 +25,8 @@ $(STAMP): setup.cfg requirements.txt $(CONSTRAINTS) tools/install/stage.sh tools
 	@echo "install: setting up $(VENV) (output in $(LOG))"
 	@$(STAGE) 'python env' 'seconds' -- bash -c '(test -x $(PY) || $(PYTHON) -m venv $(VENV)) && \
 	  $(PIP) install --upgrade pip wheel "setuptools<80"'
-	@$(STAGE) 'torch, torchvision' 'about a minute' -- \
-	  $(PIP) install $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) -c $(CONSTRAINTS) torch torchvision
+	@$(STAGE) 'torch, torchvision, torchcodec' 'about a minute' -- \
+	  $(PIP) install $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) -c $(CONSTRAINTS) torch torchvision torchcodec
 	@# mmcv-lite: mmcv 2.1.0 without its compiled ops (pretraining never calls them), a wheel;
 	@# make install-ops replaces it with mmcv built with ops
 	@$(STAGE) 'mmcv 2.1.0 (no ops)' 'seconds' -- \

@@ -4,8 +4,11 @@ the decode-only floor of the same files.
 Per core: the pipeline's ``dataset[i]`` in this process with one torch and one OpenCV thread.
 Through the loader: mmengine's ``Runner.build_dataloader`` with W worker processes (collation
 included), the first batch excluded (worker start-up). Decode floors: the files' bytes read
-and decoded to an RGB array by Pillow, OpenCV (mmcv's default backend) and torchvision's
-``decode_image`` (``decode_jpeg`` for a JPEG), one thread.
+and decoded to an RGB array by Pillow, OpenCV (mmcv's default backend), torchvision's
+``decode_image`` (``decode_jpeg`` for a JPEG; deprecated from torchvision 0.29) and
+TorchCodec's (what the tensor pipeline uses for non-JPEGs), one thread; and the batched JPEG
+decode of the device-side path on the CPU, torchvision's ``decode_jpeg`` (before) against
+TorchCodec's (now), every file in one call.
 """
 import time
 from typing import Callable, Dict, Sequence
@@ -14,7 +17,9 @@ import cv2
 import numpy as np
 import torch
 from PIL import Image
-from torchvision.io import ImageReadMode, decode_image, read_file
+from torchvision.io import ImageReadMode, decode_image, decode_jpeg, read_file
+
+from mimtoolkit.datasets.image_decoding import decode_jpegs, decode_rgb
 
 
 def _decode_pillow(path: str):
@@ -32,10 +37,20 @@ def _decode_torchvision(path: str):
     return decode_image(read_file(path), mode=ImageReadMode.RGB)  # decode_jpeg for a JPEG
 
 
+def _decode_torchcodec(path: str):
+    with open(path, 'rb') as f:
+        return decode_rgb(f.read())
+
+
 #: Decode-only floors: name -> (path -> decoded RGB image).
 DECODERS: Dict[str, Callable[[str], object]] = {
     'Pillow': _decode_pillow, 'OpenCV': _decode_opencv,
-    'torchvision decode_image': _decode_torchvision}
+    'torchvision decode_image': _decode_torchvision, 'TorchCodec decode_image': _decode_torchcodec}
+#: Batched JPEG decodes on the CPU: name -> (list of 1-D byte tensors -> RGB images).
+BATCH_DECODERS: Dict[str, Callable[[list], list]] = {
+    'torchvision decode_jpeg, one batched call': lambda data: decode_jpeg(
+        data, mode=ImageReadMode.RGB),
+    'TorchCodec decode_jpegs, one batched call': lambda data: decode_jpegs(data, 'cpu')}
 
 
 def one_thread() -> None:
@@ -45,7 +60,8 @@ def one_thread() -> None:
 
 
 def decode_rates(paths: Sequence[str]) -> Dict[str, float]:
-    """Images/s of decoding ``paths`` (read + decode to RGB), per decoder, one thread."""
+    """Images/s of decoding ``paths`` (read + decode to RGB), per decoder, one thread; the
+    batched decoders on the JPEGs among them."""
     rates = {}
     for name, decode in DECODERS.items():
         decode(paths[0])  # library start-up
@@ -53,6 +69,14 @@ def decode_rates(paths: Sequence[str]) -> Dict[str, float]:
         for path in paths:
             decode(path)
         rates[name] = len(paths) / (time.perf_counter() - start)
+    jpegs = [p for p in paths if open(p, 'rb').read(2) == b'\xff\xd8']
+    for name, decode in BATCH_DECODERS.items():
+        if not jpegs:
+            break
+        decode([read_file(jpegs[0])])  # library start-up
+        start = time.perf_counter()
+        decode([read_file(p) for p in jpegs])
+        rates[name] = len(jpegs) / (time.perf_counter() - start)
     return rates
 
 

@@ -1,11 +1,12 @@
 """The data benchmark's parts: ImageNet-like JPEG files, decode floors, loader throughput."""
 import numpy as np
+import torch
 import pytest
 from PIL import Image
 
 from mimtoolkit.datasets.imagenet_like_jpegs import write_imagenet_like_jpegs
-from mimtoolkit.evaluation.data_throughput import (DECODERS, cores_per_gpu, decode_rates,
-                                                   loader_rate, pipeline_rate)
+from mimtoolkit.evaluation.data_throughput import (BATCH_DECODERS, DECODERS, cores_per_gpu,
+                                                   decode_rates, loader_rate, pipeline_rate)
 from mimtoolkit.registry import DATASETS
 
 PIPELINE = [dict(type='CheckedLoadImageFromFile'),
@@ -40,8 +41,13 @@ def test_the_decode_floors_decode_the_same_rgb_image(jpegs):
     for name, image in decoded.items():  # HWC vs CHW; JPEG IDCTs differ by a level or two
         image = image.transpose(1, 2, 0) if image.shape[0] == 3 else image
         assert np.abs(image.astype(np.float32) - pillow).mean() < 2, name
+    for name, decode in BATCH_DECODERS.items():
+        [image] = decode([torch.frombuffer(bytearray(open(paths[0], 'rb').read()),
+                                           dtype=torch.uint8)])
+        assert np.abs(image.permute(1, 2, 0).numpy().astype(np.float32) - pillow).mean() < 2
     rates = decode_rates(paths)
-    assert sorted(rates) == sorted(DECODERS) and all(r > 0 for r in rates.values())
+    assert sorted(rates) == sorted([*DECODERS, *BATCH_DECODERS])
+    assert all(r > 0 for r in rates.values())
 
 
 def test_pipeline_and_loader_rates_run_the_real_dataset_and_dataloader(jpegs):

@@ -131,8 +131,8 @@ def test_running_out_of_memory_while_decoding_is_not_a_bad_file(jpegs, monkeypat
 
     def out_of_memory(*args, **kwargs):
         raise torch.OutOfMemoryError('CUDA out of memory. Tried to allocate 2.00 GiB')
-    monkeypatch.setattr(module, 'decode_jpeg', out_of_memory)
-    monkeypatch.setattr(module, 'decode_image', out_of_memory)
+    monkeypatch.setattr(module, 'decode_jpegs', out_of_memory)
+    monkeypatch.setattr(module, 'decode_rgb', out_of_memory)
     with pytest.raises(torch.OutOfMemoryError):
         preprocessor(on_error='skip')(batch(jpegs[:3], 'bytes'))
 
@@ -143,7 +143,7 @@ def test_a_refused_file_is_decoded_apart_and_the_rest_in_batches(jpegs, tmp_path
     truncated.write_bytes(open(jpegs[0], 'rb').read()[:2000])
     files = jpegs + [str(truncated)] + jpegs[:2]  # 9 files, the 7th refused
     calls = dict(batched=[], one_by_one=0)
-    batched, one_by_one = module.decode_jpeg, module.decode_image
+    batched, one_by_one = module.decode_jpegs, module.decode_rgb
 
     def batched_call(data, *args, **kwargs):
         calls['batched'].append(len(data))
@@ -152,8 +152,8 @@ def test_a_refused_file_is_decoded_apart_and_the_rest_in_batches(jpegs, tmp_path
     def single_call(*args, **kwargs):
         calls['one_by_one'] += 1
         return one_by_one(*args, **kwargs)
-    monkeypatch.setattr(module, 'decode_jpeg', batched_call)
-    monkeypatch.setattr(module, 'decode_image', single_call)
+    monkeypatch.setattr(module, 'decode_jpegs', batched_call)
+    monkeypatch.setattr(module, 'decode_rgb', single_call)
     out = preprocessor(on_error='skip')(batch(files, 'bytes'))
     assert out['inputs'].shape[0] == 9
     assert calls['one_by_one'] == 1  # only the refused file

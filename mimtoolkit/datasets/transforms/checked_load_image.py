@@ -7,20 +7,20 @@ import mmcv
 import mmengine.fileio as fileio
 import numpy as np
 import torch
+from mmcv.image.io import _pillow2array
 from mmcv.transforms import LoadImageFromFile
 from PIL import Image
-from torchvision.io import ImageReadMode, decode_image
 
 from mimtoolkit.registry import TRANSFORMS
 from mimtoolkit.utils import require
 from mimtoolkit.utils.unreadable_image import ON_ERROR, UnreadableImages
+from ..image_decoding import JPEG_EOI, JPEG_SOI, decode_rgb, pillow_image
 from ..tar_shards import ShardReader
 
 CHANNEL_ORDERS = ('bgr', 'rgb')
 #: imdecode_backend values that give a tensor, not mmcv's HWC array
 TENSOR_BACKENDS = ('torchvision', 'bytes')
 EXIF_ORIENTATION = 0x0112
-JPEG_SOI, JPEG_EOI = b'\xff\xd8', b'\xff\xd9'
 
 
 @TRANSFORMS.register_module()
@@ -28,7 +28,9 @@ class CheckedLoadImageFromFile(LoadImageFromFile):
     """mmcv's ``LoadImageFromFile`` that reports (or skips) files it cannot decode.
 
     Decodes with Pillow by default, which refuses truncated files (OpenCV
-    decodes a truncated JPEG into a partly grey image without a word).
+    decodes a truncated JPEG into a partly grey image without a word). Every
+    backend gives the 8-bit RGB of :mod:`mimtoolkit.datasets.image_decoding`
+    (a 16-bit PNG scaled, not clipped; alpha dropped; upright).
 
     Args:
         on_error (str): ``'raise'`` (default): a missing, truncated or
@@ -40,8 +42,8 @@ class CheckedLoadImageFromFile(LoadImageFromFile):
             a uint8 (3, H, W) tensor, for the tensor transforms
             (``TensorRandomResizedCrop``, ``TensorRandomFlip``, ``TensorColorJitter``): a
             whole JPEG (start and end markers) is decoded by OpenCV's libjpeg-turbo
-            straight to BGR (the same pixels as torchvision's, no channel reorder),
-            anything else by ``torchvision.io.decode_image``, which refuses a truncated
+            straight to BGR (the same pixels as TorchCodec's, no channel reorder),
+            anything else by TorchCodec (``decode_rgb``), which refuses a truncated
             file; no float copy in the workers.
             ``'bytes'``: no decoding at all: the file's bytes as a 1-D uint8 tensor and
             its size from the header, for ``DeviceAugmentDataPreprocessor`` (which
@@ -88,9 +90,13 @@ class CheckedLoadImageFromFile(LoadImageFromFile):
         return fileio.get(results['img_path'], backend_args=self.backend_args)
 
     def _decode_array(self, results: dict) -> dict:
-        """A shard member through mmcv's decoding, as ``LoadImageFromFile`` decodes a file."""
-        img = mmcv.imfrombytes(self._read(results), flag=self.color_type,
-                               backend=self.imdecode_backend)
+        """A file or shard member through mmcv's decoding, as ``LoadImageFromFile`` decodes;
+        with Pillow, a 16-bit image is scaled to 8 bits first (Pillow alone clips it)."""
+        data = self._read(results)
+        if self.imdecode_backend == 'pillow' and self.color_type in ('color', 'grayscale'):
+            img = _pillow2array(pillow_image(data), self.color_type, 'bgr')
+        else:
+            img = mmcv.imfrombytes(data, flag=self.color_type, backend=self.imdecode_backend)
         if img is None:
             raise ValueError('not a decodable image')
         results['img'] = img.astype(np.float32) if self.to_float32 else img
@@ -117,17 +123,15 @@ class CheckedLoadImageFromFile(LoadImageFromFile):
         data = self._read(results) if data is None else data
         if self.channel_order == 'bgr' and data[:2] == JPEG_SOI and data[-2:] == JPEG_EOI:
             # a whole JPEG: OpenCV's libjpeg-turbo decode gives BGR (no reorder) upright per
-            # EXIF; the same pixels as torchvision's. Anything else (no end marker: maybe
-            # truncated, which torchvision refuses) goes the torchvision way
+            # EXIF; the same pixels as TorchCodec's. Anything else (no end marker: maybe
+            # truncated, which TorchCodec refuses) goes the TorchCodec way
             array = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
             if array is None:
                 raise ValueError('OpenCV cannot decode this JPEG')
             img = torch.from_numpy(array).permute(2, 0, 1)
         else:
-            # a (3, H, W) view of an (H, W, 3) buffer, turned upright by its EXIF orientation
-            # as mmcv's 'color' decoding does (ImageOps.exif_transpose)
-            img = decode_image(torch.frombuffer(bytearray(data), dtype=torch.uint8),
-                               mode=ImageReadMode.RGB, apply_exif_orientation=True)
+            # a (3, H, W) view of an (H, W, 3) buffer: 8-bit RGB, upright
+            img = decode_rgb(data)
             if self.channel_order == 'bgr':  # cvtColor keeps the layout (torch.flip: 25x slower)
                 img = torch.from_numpy(cv2.cvtColor(img.permute(1, 2, 0).numpy(),
                                                     cv2.COLOR_RGB2BGR)).permute(2, 0, 1)
@@ -143,10 +147,8 @@ class CheckedLoadImageFromFile(LoadImageFromFile):
                 loaded = self._decode_tensor(results)
             elif self.imdecode_backend == 'bytes':
                 loaded = self._header_only(results)
-            elif 'shard' in results:
-                loaded = self._decode_array(results)
             else:
-                loaded = super().transform(results)
+                loaded = self._decode_array(results)
         except Exception as err:  # missing, unreadable, truncated, not an image
             failure = err
         else:

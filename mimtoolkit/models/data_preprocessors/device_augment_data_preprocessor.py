@@ -5,10 +5,9 @@ from typing import Dict, List, Sequence
 import torch
 import torch.nn.functional as F
 from mmpretrain.models import SelfSupDataPreprocessor
-from torchvision.io import ImageReadMode, decode_image, decode_jpeg
 from torchvision.ops import roi_align
 
-from mimtoolkit.datasets.transforms.checked_load_image import JPEG_SOI
+from mimtoolkit.datasets.image_decoding import JPEG_SOI, decode_jpegs, decode_rgb
 from mimtoolkit.datasets.transforms.tensor_color_jitter import jitter_chw
 from mimtoolkit.registry import MODELS
 from mimtoolkit.utils import ConfigError, require
@@ -115,9 +114,9 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
     and this crops, resizes, flips and normalises the whole batch in one pass.
 
     1. Images that came as bytes (``CheckedLoadImageFromFile(imdecode_backend='bytes')``)
-       are decoded here: JPEGs in one batched ``decode_jpeg(device=...)`` (nvJPEG on
+       are decoded here (TorchCodec): JPEGs in one batched ``decode_jpegs`` call (nvJPEG on
        CUDA); the files it refuses (nvJPEG: CMYK/YCCK), found by splitting a refused
-       call in halves, and other formats one by one with ``decode_image`` on the CPU; RGB
+       call in halves, and other formats one by one with ``decode_rgb`` on the CPU; RGB
        (taken as the BGR of mmcv's loaders would be, so ``to_rgb`` keeps its meaning).
        Photos with an EXIF orientation arrive decoded and upright from the worker
        (nvJPEG ignores EXIF). Running out of device memory is raised as such, never
@@ -170,7 +169,7 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
         return self.unreadable.skipped
 
     def _decode_jpegs(self, images: List[torch.Tensor], indices: List[int]) -> List[int]:
-        """Decode the JPEG bytes at ``indices`` in batched ``decode_jpeg`` calls (nvJPEG on
+        """Decode the JPEG bytes at ``indices`` in batched ``decode_jpegs`` calls (nvJPEG on
         CUDA), in place; the indices the decoder refused (e.g. CMYK on nvJPEG) are returned.
 
         A refused batch is split in halves until the refused files stand alone, so one
@@ -180,9 +179,8 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
         if not indices:
             return []
         try:  # the bytes stay on the CPU, the images come out on the device
-            decoded = decode_jpeg([images[i] for i in indices], mode=ImageReadMode.RGB,
-                                  device=self.device)
-        except RuntimeError as err:
+            decoded = decode_jpegs([images[i] for i in indices], self.device)
+        except (RuntimeError, ValueError) as err:
             if is_out_of_memory(err):
                 raise
             if len(indices) == 1:
@@ -201,9 +199,8 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
         refused = self._decode_jpegs(images, jpegs)
         for i in sorted(set(pending) - set(jpegs)) + refused:  # one by one, on the CPU
             try:
-                images[i] = decode_image(images[i], mode=ImageReadMode.RGB,
-                                         apply_exif_orientation=True).to(self.device)
-            except RuntimeError as err:
+                images[i] = decode_rgb(images[i]).to(self.device)
+            except (RuntimeError, ValueError) as err:
                 if is_out_of_memory(err):
                     raise
                 self.unreadable.handle(paths[i], err)  # raises, or counts
@@ -241,7 +238,7 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
         if len(sizes) != 1:
             raise ConfigError(f'crop_size differs within a batch ({sorted(sizes)}): expected '
                               'one DeferredRandomResizedCrop scale per pipeline')
-        # bytes stay on the CPU (decode_jpeg reads them there, whatever its device)
+        # bytes stay on the CPU (decode_jpegs reads them there, whatever its device)
         inputs = [img if img.dim() == 1 else img.to(self.device, non_blocking=True)
                   for img in data['inputs']]
         came_as_bytes = [img.dim() == 1 for img in inputs]
