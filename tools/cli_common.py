@@ -105,31 +105,74 @@ def _in_config_file(path: str) -> bool:
             and not any(path.startswith(d) for d in ours))
 
 
-def _binding_error(err: BaseException) -> bool:
-    """Raised where mmengine's ``build_from_cfg`` builds a part from its config: an unknown
-    registry name or a part without ``type`` (raised by ``build_from_cfg`` itself), or
-    arguments the part's constructors cannot take (an unexpected keyword that the config
-    gave, or a missing one), raised while only constructors ran, passing the config's
-    arguments along (``**kwargs``), before any of their bodies' own calls."""
-    tb, build, after = err.__traceback__, None, []
+def _tb_frames(err: BaseException) -> list:
+    """The traceback's frame objects, outermost first."""
+    out, tb = [], err.__traceback__
     while tb is not None:
-        code = tb.tb_frame.f_code
-        if code.co_name == 'build_from_cfg' and 'mmengine' in code.co_filename:
-            build, after = tb.tb_frame, []
-        elif build is not None:
-            after.append(code.co_name)
+        out.append(tb.tb_frame)
         tb = tb.tb_next
-    if build is None:
+    return out
+
+
+def _is_library(path: str) -> bool:
+    return 'site-packages' in path or path.startswith(osp.abspath(sys.base_prefix) + os.sep)
+
+
+def _binding_error(err: BaseException) -> bool:
+    """Raised where mmengine's registry builds a part from its config: by the registry itself
+    (an unknown ``type``, a part without one), or while only constructors ran with the
+    config's arguments (passing them along with ``**kwargs``), before any of their bodies' own
+    calls: an unexpected keyword the config gave, or a missing one."""
+    frames = _tb_frames(err)
+    builds = [i for i, f in enumerate(frames) if f.f_code.co_name == 'build_from_cfg'
+              and 'mmengine' in f.f_code.co_filename]
+    if frames and f'mmengine{os.sep}registry' in frames[-1].f_code.co_filename:
+        return True  # build_from_cfg, build_scheduler_from_cfg, ... refused the config
+    if not builds:
         return False
-    if not after:
-        return True
+    after = [f.f_code.co_name for f in frames[builds[-1] + 1:]]
     message = str(err)
-    given = build.f_locals.get('args') or {}
+    given = frames[builds[-1]].f_locals.get('args') or {}
     if isinstance(err, TypeError) and set(after) == {'__init__'}:
         if 'unexpected keyword argument' in message:
             return message.rsplit("'", 2)[-2] in given
         return 'required positional argument' in message or 'required keyword-only' in message
     return False
+
+
+def _library_refusal(err: BaseException) -> Optional[str]:
+    """A library constructor refusing a value the config gave it, as mmengine builds the
+    run (a part, the data loader, the optimizer): the class, or None.
+
+    The innermost frame is a library class's ``__init__`` validating its arguments, reached
+    from mmengine's building code through constructors only (ours or a library's, which
+    pass the config's values along): e.g. torch's ``BatchSampler`` refusing
+    ``batch_size=0``, mmpretrain's ``VisionTransformer`` an unknown ``arch``.
+    """
+    if not isinstance(err, (ValueError, AssertionError, KeyError, TypeError)):
+        return None
+    frames = _tb_frames(err)
+    starts = [i for i, f in enumerate(frames) if 'mmengine' in f.f_code.co_filename
+              and f.f_code.co_name.startswith('build')]
+    if not starts or frames[-1].f_code.co_name != '__init__' or \
+            not _is_library(frames[-1].f_code.co_filename):
+        return None
+    if any(f.f_code.co_name != '__init__' for f in frames[starts[-1] + 1:]):
+        return None
+    owner = frames[-1].f_locals.get('self')
+    return type(owner).__name__ if owner is not None else None
+
+
+def _unregistered_optimizer(err: BaseException) -> Optional[str]:
+    """mmengine's optimizer constructor given a ``type`` no registry has (it fails reading
+    the signature of None): the type, or None."""
+    if not isinstance(err, TypeError) or 'None is not a callable object' not in str(err):
+        return None
+    for frame in _tb_frames(err):
+        cfg = frame.f_locals.get('optimizer_cfg')
+        if f'mmengine{os.sep}optim' in frame.f_code.co_filename and hasattr(cfg, 'get'):
+            return cfg.get('type')
+    return None
 
 
 def config_error_line(err: BaseException) -> Optional[str]:
@@ -139,7 +182,9 @@ def config_error_line(err: BaseException) -> Optional[str]:
     while mmengine executes a config file (a NameError there; a syntax error, named by file
     and line); mmengine's registry refusing a part (unknown ``type``, no ``type``, an
     argument the part does not take, raised by ``build_from_cfg`` itself, not inside the
-    part); an override of a field of a None part; a data worker's error of those kinds.
+    part); a library constructor refusing a value the config gave it as mmengine builds
+    the run; an optimizer type no registry has; an override of a field of a None part; a
+    data worker's error of those kinds.
     Anything else raised inside our code or a library is a bug, whatever its type.
     """
     from mimtoolkit.utils import ConfigError, NonFiniteLossError
@@ -173,6 +218,14 @@ def config_error_line(err: BaseException) -> Optional[str]:
         return message.splitlines()[0]
     if isinstance(err, TypeError) and NONE_PART[0] in message:
         return f'{message.splitlines()[0]} ({NONE_PART[1]})'
+    optimizer = _unregistered_optimizer(err)
+    if optimizer is not None:
+        return (f'optim_wrapper.optimizer.type={optimizer!r} is invalid: expected an optimizer '
+                "of torch.optim or mmengine's registry, e.g. 'AdamW', 'SGD'")
+    owner = _library_refusal(err)
+    if owner is not None:
+        return (f'{owner} refused a value the config gives it: {message.splitlines()[0]} '
+                '(check that part\'s keys in the config)')
     return None
 
 

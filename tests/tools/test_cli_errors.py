@@ -43,6 +43,23 @@ def test_the_user_s_errors_are_one_line():
     assert "unexpected keyword argument 'disentangle'" in config_error_line(passed_along)
     unknown_type = raised(lambda: MODELS.build(dict(type='NoSuchPart')))
     assert config_error_line(unknown_type).startswith('NoSuchPart is not in the')
+    import torch
+    from mmengine.optim import build_optim_wrapper
+    from mmengine.registry import PARAM_SCHEDULERS
+    from mmengine.runner import Runner
+    optimizer = raised(lambda: build_optim_wrapper(torch.nn.Linear(2, 2),
+                                                   dict(optimizer=dict(type='Adamm'))))
+    assert config_error_line(optimizer).startswith(
+        "optim_wrapper.optimizer.type='Adamm' is invalid: expected an optimizer")
+    scheduler = raised(lambda: PARAM_SCHEDULERS.build(
+        dict(type='Nope'), default_args=dict(optimizer=None)))
+    assert config_error_line(scheduler).startswith('Nope is not in the mimtoolkit::parameter')
+    photos = dict(type='SkimagePhotos', photos=('astronaut.png', ), crops_per_photo=1,
+                  pipeline=[])
+    loader = raised(lambda: Runner.build_dataloader(dict(
+        dataset=photos, batch_size=0, sampler=dict(type='DefaultSampler', shuffle=False))))
+    assert config_error_line(loader).startswith(
+        'BatchSampler refused a value the config gives it: batch_size should be a positive')
     assert config_error_line(ConfigError('model.x=1 is invalid: expected 2')) == \
         'model.x=1 is invalid: expected 2'
     assert 'nowhere.py' in config_error_line(raised(lambda: Config.fromfile('nowhere.py')))
