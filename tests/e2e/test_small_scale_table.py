@@ -29,7 +29,7 @@ def test_table_of_a_method_and_its_baseline_written_and_resumed(tmp_path):
     runs = {(n, s): json.load(open(tmp_path / 'runs' / n / f'seed{s}' / 'result.json'))
             for n in ('MaskFeat', 'SemanticMIM-MaskFeat') for s in (0, )}
     assert all(0 <= r['knn_top1'] <= 1 and 0 <= r['linear_top1'] <= 1 for r in runs.values())
-    assert rows['MaskFeat'][1] == '1' and rows['MaskFeat'][4] == '—'  # a baseline: no delta
+    assert rows['MaskFeat'][1] == '0' and rows['MaskFeat'][4] == '—'  # seed 0; a baseline
     diff = 100 * (runs[('SemanticMIM-MaskFeat', 0)]['knn_top1'] -
                   runs[('MaskFeat', 0)]['knn_top1'])
     assert rows['SemanticMIM-MaskFeat'][5] == f'{diff:.2f}'  # paired, one seed: no spread
