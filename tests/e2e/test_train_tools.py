@@ -135,24 +135,27 @@ def test_a_bad_override_is_one_clear_line(tmp_path, config, option, says):
     assert last.startswith('error: ') and says in last, last
 
 
-def test_a_part_without_its_type_is_one_clear_line_without_mmengine_s_stray_none(tmp_path):
+def error_line_of_child(tmp_path, base: str, body: str) -> tuple:
+    """Train a child config of ``base`` with ``body``: (its path, the one error line)."""
     child = tmp_path / 'child.py'
-    child.write_text(f"_base_ = [{osp.join(REPO, MIXEDAE_SKIMAGE)!r}]\n"
-                     "model = dict(contrastive_head=dict(_delete_=True, loss_weight=0.2))\n")
+    child.write_text(f"_base_ = [{osp.join(REPO, base)!r}]\n{body}\n")
     proc = run_tool(['tools/train.py', str(child), '--work-dir', str(tmp_path)], check=False)
     assert proc.returncode == 2 and 'Traceback' not in proc.stderr, proc.stderr[-1500:]
-    last = proc.stderr.strip().splitlines()[-1]
+    return child, proc.stderr.strip().splitlines()[-1]
+
+
+def test_a_part_without_its_type_is_one_clear_line_without_mmengine_s_stray_none(tmp_path):
+    _, last = error_line_of_child(
+        tmp_path, MIXEDAE_SKIMAGE,
+        'model = dict(contrastive_head=dict(_delete_=True, loss_weight=0.2))')
     assert 'must contain the key "type"' in last and 'KEY=dict(type=...)' in last, last
 
 
 def test_a_config_with_a_syntax_error_names_its_file_and_line(tmp_path):
-    child = tmp_path / 'child.py'
-    child.write_text(f"_base_ = [{osp.join(REPO, MAE_SKIMAGE)!r}]\n"
-                     "model = dict(masker=dict(mask_ratio=0.5)\n")
-    proc = run_tool(['tools/train.py', str(child), '--work-dir', str(tmp_path)], check=False)
-    assert proc.returncode == 2 and 'Traceback' not in proc.stderr, proc.stderr[-1500:]
-    assert proc.stderr.strip().splitlines()[-1] == (
-        f"error: {child} line 2: '(' was never closed: model = dict(masker=dict(mask_ratio=0.5)")
+    child, last = error_line_of_child(tmp_path, MAE_SKIMAGE,
+                                      'model = dict(masker=dict(mask_ratio=0.5)')
+    assert last == (f"error: {child} line 2: '(' was never closed: "
+                    "model = dict(masker=dict(mask_ratio=0.5)")
 
 
 @pytest.mark.parametrize('args, says', [
