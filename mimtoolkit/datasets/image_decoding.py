@@ -4,7 +4,8 @@ One definition of what a file decodes to, whatever reads it: 8 bits per channel 
 PNG is scaled, ``round(v / 257)``, not clipped), three channels (greyscale repeated, a
 palette looked up, CMYK converted, alpha dropped: the stored colour is kept), upright per
 the EXIF orientation. Decoders: TorchCodec (torchvision's decoders are deprecated from 0.29
-in its favour) for tensors on the CPU and batched JPEGs on a GPU (nvJPEG); Pillow for
+in its favour) for tensors on the CPU and batched JPEGs on a GPU (nvJPEG), Pillow for the
+formats TorchCodec does not read (BMP, TIFF, PPM/PGM: image folders hold them) and for
 mmcv's array path, where Pillow alone would clip 16-bit images to white.
 """
 import io
@@ -40,10 +41,17 @@ def decode_rgb(data: Union[bytes, torch.Tensor]) -> torch.Tensor:
         data (bytes | Tensor): The encoded file, or its bytes as a 1-D uint8 tensor.
 
     Returns:
-        Tensor: (3, H, W) uint8 RGB, upright.
+        Tensor: (3, H, W) uint8 RGB, upright (an animation's first frame).
     """
     from torchcodec.decoders import decode_image
-    img = decode_image(as_byte_tensor(data), mode='RGB', output_dtype=torch.uint8)
+    data = as_byte_tensor(data)
+    try:
+        img = decode_image(data, mode='RGB', output_dtype=torch.uint8)
+    except ValueError as err:  # a format TorchCodec does not read (BMP, TIFF, PNM, ...)
+        if 'nrecognized image format' not in str(err):
+            raise
+        array = np.asarray(pillow_image(data.numpy().tobytes()).convert('RGB'))
+        return torch.from_numpy(array.copy()).permute(2, 0, 1)
     return img[0] if img.dim() == 4 else img  # animated formats: the first frame
 
 

@@ -65,6 +65,19 @@ def write_odd_images(root: str) -> Dict[str, Tuple[str, np.ndarray, float]]:
     huge = _photo(3000, 4000)
     Image.fromarray(huge).save(osp.join(root, 'huge.jpg'), quality=90)
     keep('huge.jpg', jpeg_reference(osp.join(root, 'huge.jpg')), 3)
+    for name in ('photo.bmp', 'photo.tiff', 'photo.ppm', 'photo.webp'):  # lossless
+        Image.fromarray(photo).save(osp.join(root, name), **(
+            dict(lossless=True) if name.endswith('webp') else {}))
+        keep(name, photo, 0)
+    Image.fromarray(photo).convert('L').save(osp.join(root, 'grey.pgm'))
+    keep('grey.pgm', np.asarray(Image.fromarray(photo).convert('L').convert('RGB')), 0)
+    frames = [Image.fromarray(photo).quantize(32), Image.fromarray(photo[::-1]).quantize(32)]
+    frames[0].save(osp.join(root, 'animated.gif'), save_all=True, append_images=frames[1:])
+    keep('animated.gif', np.asarray(frames[0].convert('RGB')), 0)  # the first frame
+    grey16_tiff = (np.linspace(0, 65535, 96 * 128).reshape(96, 128)).astype(np.uint16)
+    Image.fromarray(grey16_tiff).save(osp.join(root, 'grey16.tiff'))
+    keep('grey16.tiff', np.repeat(np.round(grey16_tiff / 257).astype(np.uint8)[..., None], 3,
+                                  -1), 0)
     buffer = io.BytesIO()
     Image.fromarray(photo).save(buffer, format='JPEG', quality=95)
     with open(osp.join(root, 'trailing.jpg'), 'wb') as f:
