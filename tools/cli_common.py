@@ -242,9 +242,10 @@ def run_cli(main: Callable[[], None]) -> None:
     try:
         main()
     except ImportError as err:  # an install without mmcv's ops, running an mmseg/mmdet config
-        if os.environ.get('MIMTOOLKIT_TRACEBACK') or not is_missing_ops(err):
+        custom = _custom_import(err)
+        if os.environ.get('MIMTOOLKIT_TRACEBACK') or not (is_missing_ops(err) or custom):
             _report_bug()
-        print(f'error: {missing_ops_line("mmseg and mmdet models")}', file=sys.stderr)
+        print(f'error: {custom or missing_ops_line("mmseg and mmdet models")}', file=sys.stderr)
         sys.exit(2)
     except Exception as err:  # noqa: B902 (every error: the user's, or a bug to report)
         message = config_error_line(err)
@@ -255,6 +256,21 @@ def run_cli(main: Callable[[], None]) -> None:
     else:
         if torch.distributed.is_available() and torch.distributed.is_initialized():
             _end_distributed_run()
+
+
+def _custom_import(err: ImportError) -> Optional[str]:
+    """The line for a module the config's ``custom_imports`` names that does not exist
+    (mmengine's Config re-raises it as "Failed to import custom modules"), or None; a module
+    that exists and fails inside is not this."""
+    cause = err.__cause__
+    while cause is not None and not isinstance(cause, ModuleNotFoundError):
+        cause = cause.__cause__ or cause.__context__
+    named = str(err).split(', the current sys.path')[0]
+    if not named.startswith('Failed to import custom modules') or cause is None or \
+            repr(cause.name) not in named:  # a module it names failed on its own import
+        return None
+    return (f'custom_imports: {cause} (a module the config names in custom_imports.imports; '
+            'is it installed or on PYTHONPATH?)')
 
 
 def _report_bug() -> None:

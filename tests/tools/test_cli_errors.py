@@ -10,7 +10,7 @@ from mimtoolkit.registry import MODELS
 from mimtoolkit.utils import ConfigError
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'tools'))
-from cli_common import config_error_line, run_cli  # noqa: E402
+from cli_common import _custom_import, config_error_line, run_cli  # noqa: E402
 
 
 @MODELS.register_module(force=True)
@@ -74,6 +74,22 @@ def test_config_files_with_errors_are_named_by_file_and_line(tmp_path):
     name.write_text('a = 1\nb = undefined + a\n')
     line = config_error_line(raised(lambda: Config.fromfile(str(name))))
     assert line == f"{name} line 2: NameError: name 'undefined' is not defined", line
+
+
+def test_a_custom_import_that_does_not_exist_is_one_line_and_one_that_fails_a_bug(tmp_path):
+    missing = tmp_path / 'missing.py'
+    missing.write_text("custom_imports = dict(imports=['no_such_module_xyz'])\n")
+    err = raised(lambda: Config.fromfile(str(missing)))
+    assert isinstance(err, ImportError)
+    assert _custom_import(err).startswith("custom_imports: No module named 'no_such_module_xyz'")
+    (tmp_path / 'broken_part.py').write_text('import no_such_dependency_xyz\n')
+    broken = tmp_path / 'broken.py'
+    broken.write_text("custom_imports = dict(imports=['broken_part'])\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert _custom_import(raised(lambda: Config.fromfile(str(broken)))) is None
+    finally:
+        sys.path.remove(str(tmp_path))
 
 
 @pytest.mark.parametrize('kind', ['type', 'key'])
