@@ -1,5 +1,5 @@
-"""run_cli: the user's errors are one line (exit 2); a bug keeps its traceback and says it is a
-bug (exit 1), whatever the exception's type."""
+"""run_cli (tools/cli_errors.py): the user's errors are one line (exit 2); a bug keeps its
+traceback and says it is a bug (exit 1), whatever the exception's type."""
 import os
 import sys
 
@@ -10,7 +10,8 @@ from mimtoolkit.registry import MODELS
 from mimtoolkit.utils import ConfigError
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'tools'))
-from cli_common import _custom_import, config_error_line, run_cli  # noqa: E402
+from cli_common import run_cli  # noqa: E402
+from cli_errors import config_error_line, custom_import_line  # noqa: E402
 
 
 @MODELS.register_module(force=True)
@@ -81,13 +82,14 @@ def test_a_custom_import_that_does_not_exist_is_one_line_and_one_that_fails_a_bu
     missing.write_text("custom_imports = dict(imports=['no_such_module_xyz'])\n")
     err = raised(lambda: Config.fromfile(str(missing)))
     assert isinstance(err, ImportError)
-    assert _custom_import(err).startswith("custom_imports: No module named 'no_such_module_xyz'")
+    assert custom_import_line(err).startswith(
+        "custom_imports: No module named 'no_such_module_xyz'")
     (tmp_path / 'broken_part.py').write_text('import no_such_dependency_xyz\n')
     broken = tmp_path / 'broken.py'
     broken.write_text("custom_imports = dict(imports=['broken_part'])\n")
     sys.path.insert(0, str(tmp_path))
     try:
-        assert _custom_import(raised(lambda: Config.fromfile(str(broken)))) is None
+        assert custom_import_line(raised(lambda: Config.fromfile(str(broken)))) is None
     finally:
         sys.path.remove(str(tmp_path))
 
