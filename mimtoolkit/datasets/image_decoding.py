@@ -77,9 +77,12 @@ def pillow_image(data: bytes) -> Image.Image:
 
     Returns:
         PIL.Image.Image: Mode ``'L'`` for a 16-bit greyscale image (scaled as
-        :func:`decode_rgb` scales it), the file's own mode otherwise.
+        :func:`decode_rgb` scales it) and for greyscale with alpha, the file's own mode
+        otherwise.
     """
     image = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+    if image.mode == 'LA':  # alpha dropped as for every other mode (mmcv would composite)
+        image = image.convert('L')
     if image.mode in WIDE_MODES:
         wide = np.asarray(image, dtype=np.float64).clip(0, 65535)
         image = Image.fromarray(np.round(wide / 257).astype(np.uint8), 'L')

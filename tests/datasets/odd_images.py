@@ -50,6 +50,9 @@ def write_odd_images(root: str) -> Dict[str, Tuple[str, np.ndarray, float]]:
                            .repeat(96, 0)], -1)
     Image.fromarray(rgba, 'RGBA').save(osp.join(root, 'rgba.png'))
     keep('rgba.png', photo, 0)  # the stored colour; alpha is dropped
+    grey_alpha = np.stack([np.asarray(Image.fromarray(photo).convert('L')), rgba[..., 3]], -1)
+    Image.fromarray(grey_alpha, 'LA').save(osp.join(root, 'grey_alpha.png'))
+    keep('grey_alpha.png', np.repeat(grey_alpha[..., :1], 3, -1), 0)  # alpha dropped
     exif = Image.Exif()
     exif[ORIENTATION] = 6  # rotate 90 degrees clockwise to display
     Image.fromarray(photo).save(osp.join(root, 'rotated.jpg'), exif=exif, quality=95)
