@@ -1,6 +1,5 @@
 """i-MAE end to end through the tools: MAE teacher -> i-MAE -> separability table and figures."""
 import json
-import os.path as osp
 
 import mmcv
 import pytest

@@ -1,5 +1,4 @@
 """MR-MAE end to end through tools/train.py: MAE teacher first, then MR-MAE (ViT and ConvViT)."""
-import os.path as osp
 
 import mmcv
 import pytest

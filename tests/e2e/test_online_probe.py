@@ -1,5 +1,4 @@
 """OnlineProbeHook in real runs: k-NN that tracks training, the same number on 2 processes."""
-import os.path as osp
 
 import pytest
 
