@@ -24,7 +24,7 @@ WIDE_MODES = ('I;16', 'I;16L', 'I;16B', 'I;16N', 'I')
 def is_jpeg(data: Union[bytes, torch.Tensor]) -> bool:
     """Whether the bytes start as a JPEG does (the content, not the file name, decides)."""
     head = bytes(data[:2].tolist()) if isinstance(data, torch.Tensor) else data[:2]
-    return head == JPEG_SOI
+    return len(data) > 2 and head == JPEG_SOI
 
 
 def as_byte_tensor(data: Union[bytes, torch.Tensor]) -> torch.Tensor:

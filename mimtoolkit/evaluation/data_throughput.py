@@ -19,7 +19,7 @@ import torch
 from PIL import Image
 from torchvision.io import ImageReadMode, decode_image, decode_jpeg, read_file
 
-from mimtoolkit.datasets.image_decoding import decode_jpegs, decode_rgb
+from mimtoolkit.datasets.image_decoding import decode_jpegs, decode_rgb, is_jpeg
 
 
 def _decode_pillow(path: str):
@@ -69,7 +69,7 @@ def decode_rates(paths: Sequence[str]) -> Dict[str, float]:
         for path in paths:
             decode(path)
         rates[name] = len(paths) / (time.perf_counter() - start)
-    jpegs = [p for p in paths if open(p, 'rb').read(2) == b'\xff\xd8']
+    jpegs = [p for p in paths if is_jpeg(open(p, 'rb').read(3))]
     for name, decode in BATCH_DECODERS.items():
         if not jpegs:
             break

@@ -7,16 +7,11 @@ import torch.nn.functional as F
 from mmpretrain.models import SelfSupDataPreprocessor
 from torchvision.ops import roi_align
 
-from mimtoolkit.datasets.image_decoding import JPEG_SOI, decode_jpegs, decode_rgb
+from mimtoolkit.datasets.image_decoding import decode_jpegs, decode_rgb, is_jpeg
 from mimtoolkit.datasets.transforms.tensor_color_jitter import jitter_chw
 from mimtoolkit.registry import MODELS
 from mimtoolkit.utils import ConfigError, require
 from mimtoolkit.utils.unreadable_image import ON_ERROR, UnreadableImages
-
-
-def is_jpeg(data: torch.Tensor) -> bool:
-    """Whether 1-D uint8 ``data`` starts with a JPEG's SOI marker."""
-    return data.numel() > 2 and bytes(data[:2].tolist()) == JPEG_SOI
 
 
 def is_out_of_memory(err: BaseException) -> bool:
