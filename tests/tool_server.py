@@ -30,59 +30,15 @@ import time
 STACK = ('mimtoolkit', 'mmengine.runner', 'mmseg.models', 'mmdet.models')
 
 
-def _exit_code(code) -> int:
-    """The interpreter's exit status for ``SystemExit(code)`` (a message goes to stderr)."""
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code
-    print(code, file=sys.stderr)
-    return 1
-
-
-def _run_script(request: dict) -> int:
-    """In the tool's fork: set up as ``python SCRIPT ARGS`` would, run it; the exit code."""
-    import atexit
-    import runpy
-    import threading
-    import traceback
-    os.setsid()
-    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-    out = os.open(request['stdout'], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-    os.dup2(out, 1)
-    os.dup2(out if request['stderr'] == request['stdout'] else
-            os.open(request['stderr'], os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 2)
-    os.chdir(request['cwd'])
-    os.environ.clear()
-    os.environ.update(request['env'])
-    script = request['argv'][0]
-    sys.argv = list(request['argv'])
-    extra = [p for p in request['env'].get('PYTHONPATH', '').split(os.pathsep) if p]
-    sys.path[0:1] = [osp.dirname(osp.abspath(script)), *extra]
-    try:
-        runpy.run_path(script, run_name='__main__')
-        code = 0
-    except SystemExit as exc:
-        code = _exit_code(exc.code)
-    except BaseException:  # noqa: B902  (the interpreter reports any uncaught exception)
-        traceback.print_exc()
-        code = 1
-    try:
-        threading._shutdown()  # the interpreter joins non-daemon threads at exit
-        atexit._run_exitfuncs()
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    return code
-
-
 def _wait_for_tool(request: dict) -> None:
     """In the intermediate fork: fork the tool, record its pid, wait, record its status."""
     pid = os.fork()
     if pid == 0:
         code = 1
         try:
-            code = _run_script(request)
+            from mimtoolkit.utils.run_script import run_script
+            code = run_script(request['argv'], request['cwd'], request['env'],
+                              request['stdout'], request['stderr'])
         finally:
             os._exit(code)
     _write(osp.join(request['dir'], 'pid'), str(pid))

@@ -1,37 +1,16 @@
 # i-MAE on CIFAR-10, the paper's recipe (Zhang & Shen, i-MAE, CIFAR pre-training settings):
-# ViT-Tiny encoder (width 192, 12 layers, 3 heads), 4-layer ViT-Tiny decoder (width 192, 3 heads),
-# 2000 epochs with 200 warm-up epochs (§4.2), batch 4096, AdamW betas (0.9, 0.95), base lr
-# 1.5e-4 (x batch / 256, MAE's rule), weight decay 0.05, mask 0.75, no augmentation (supp.
-# Tab. 1), and ordinary pixel targets (supp. §1: "In CIFAR-10/100, and Tiny-ImageNet,
-# reconstruct ordinary pixels": no norm_pix).
-# Patch 2 on 32x32 (256 patches), as in the MAE-on-CIFAR implementation this recipe comes
-# from (2000/200 epochs, ViT-Tiny). Teacher: an MAE of the same encoder, pretrained first with
-# the same recipe; set teacher_checkpoint. Full scale: builds everywhere, meant for 8 GPUs.
-_base_ = [
-    '../_base_/models/imae_vit-base-p16.py',
-    '../_base_/datasets/cifar10_mim.py',
-    '../_base_/schedules/adamw_coslr_warmup.py',
-    '../_base_/default_runtime.py',
-]
+# MAE's CIFAR-10 recipe (configs/mae/mae_vit-tiny-p2_8xb512-coslr-2000e_cifar10.py: ViT-Tiny/2,
+# 4-layer ViT-Tiny decoder, 2000 epochs, batch 4096, no augmentation, ordinary pixel targets)
+# with i-MAE's parts: pixel mixup with alpha ~ Beta(1, 1), two linear disentangle layers, the
+# shared decoder reconstructing both images, and patch-wise distillation from that MAE, frozen
+# (i-MAE §3: an MAE of the same encoder, pretrained first with the same recipe; set
+# teacher_checkpoint). Full scale: builds everywhere, meant for 8 GPUs.
+_base_ = ['../mae/mae_vit-tiny-p2_8xb512-coslr-2000e_cifar10.py']
 teacher_checkpoint = 'checkpoints/mae_vit-tiny-p2_cifar10.pth'
 model = dict(
-    data_preprocessor=dict(mean=[125.307, 122.961, 113.8575], std=[51.5865, 50.847, 51.255]),
-    backbone=dict(arch='deit-tiny', img_size=32, patch_size=2),
-    neck=dict(num_patches=256, patch_size=2, embed_dim=192, decoder_embed_dim=192,
-              decoder_depth=4, decoder_num_heads=3),
-    head=dict(patch_size=2, norm_pix=False),
-    distill_head=dict(teacher=dict(checkpoint=teacher_checkpoint)))
-
-train_dataloader = dict(batch_size=512, dataset=dict(pipeline=[dict(type='PackInputs')]))
-
-max_epochs = 2000
-warmup_epochs = 200
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-4, by_epoch=True, begin=0, end=warmup_epochs,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - warmup_epochs, eta_min=0.0, by_epoch=True,
-         begin=warmup_epochs, end=max_epochs, convert_to_iter_based=True)
-]
-train_cfg = dict(max_epochs=max_epochs)
-optim_wrapper = dict(type='AutoAmpOptimWrapper', loss_scale='dynamic')
-default_hooks = dict(checkpoint=dict(interval=100, max_keep_ckpts=3))
+    type='IMAE',
+    mixer=dict(type='PixelMixer', beta=1.0, partner='permutation'),
+    branches=('subordinate', 'dominant'),
+    distill_head=dict(
+        type='FeatureDistillHead', loss_weight=1.0,
+        teacher=dict(type='FrozenViTTeacher', checkpoint=teacher_checkpoint)))

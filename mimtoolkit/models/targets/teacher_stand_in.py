@@ -87,7 +87,8 @@ def save_stand_in_tokenizer(target: dict, path: str) -> str:
     return path
 
 
-def use_stand_in_weights(model: dict, work_dir: str, cache: Dict[str, str]) -> None:
+def use_stand_in_weights(model: dict, work_dir: str, cache: Dict[str, str],
+                         keep_existing: bool = False) -> None:
     """Point every teacher and tokenizer of a pretrainer config at stand-in weights.
 
     For building a full-scale config where the real weights are not at hand
@@ -98,8 +99,15 @@ def use_stand_in_weights(model: dict, work_dir: str, cache: Dict[str, str]) -> N
         work_dir (str): Where new stand-in files go.
         cache (dict): Stand-in file by architecture, shared between calls
             (a ViT-B teacher file is 350 MB; write each once).
+        keep_existing (bool): Leave a teacher or tokenizer whose checkpoint file exists
+            (e.g. one a previous run trained) as it is. Defaults to False.
     """
+    def real(part: dict) -> bool:
+        return keep_existing and bool(part.get('checkpoint')) and osp.isfile(part['checkpoint'])
+
     for key, head in teacher_heads(model).items():
+        if real(head['teacher']):
+            continue
         teacher = dict(head['teacher'], checkpoint=None)
         like_student = not issubclass(MODELS.get(teacher['type']), TimmViTTeacher)
         arch = repr((teacher, model.get('backbone') if like_student else None))
@@ -108,7 +116,7 @@ def use_stand_in_weights(model: dict, work_dir: str, cache: Dict[str, str]) -> N
                 head, model.get('backbone'), osp.join(work_dir, f'teacher{len(cache)}.pth'))
         head['teacher']['checkpoint'] = cache[arch]
     target = model.get('target_generator') or {}
-    if 'checkpoint' in target:
+    if 'checkpoint' in target and not real(target):
         arch = repr(dict(target, checkpoint=None))
         if arch not in cache:
             cache[arch] = save_stand_in_tokenizer(

@@ -1,0 +1,230 @@
+"""``--smoke``: a shipped config shrunk to seconds on a CPU, through the same Runner.
+
+The shrunk config keeps every part the shipped one builds (pretrainer, masker, mixer, heads,
+teachers, classifier, optimizer, schedulers, hooks) and changes only sizes:
+
+- data: a folder of real JPEGs from scikit-image's photos (:func:`make_smoke_images`, classes
+  as sub-folders, mmpretrain's ``CustomDataset``) replaces every split; the pipeline keeps its
+  transforms with their sizes cut to the smoke image size;
+- iterations: one epoch of a few batches (or a few iterations), a checkpoint at its end;
+- image size: 32 px where the config trains at 32 px or less, 64 px otherwise, in 4 x 4
+  patches (``patch_size`` = size / 4; ConvViT's stride is 16 at 64 px);
+- model width: the backbone (``arch``) becomes 32 wide with 4 layers and 2 heads; every
+  width the config derived from the backbone's (decoder input, head ``in_channels``...) and
+  from the decoder's follows; layer indices (probe layers, fusion layers) keep their relative
+  depth; timm teachers shrink alike and, like tokenizers, get random stand-in weights where no
+  earlier step made them.
+
+The numbers of a smoke run test the wiring and mean nothing.
+"""
+import copy
+import os
+import os.path as osp
+from typing import Any, Dict, List, Tuple
+
+from mmengine.config import Config
+
+#: Smoke sizes: backbone width, layers, heads; decoder width; images per batch.
+WIDTH, DEPTH, HEADS, DECODER_WIDTH, BATCH = 32, 4, 2, 16, 8
+CONV_WIDTHS = (16, 24, 32)
+#: Keys that hold a width derived from the backbone's (or the decoder's).
+WIDTH_KEYS = ('in_channels', 'embed_dim', 'embed_dims', 'in_dims', 'input_features')
+#: Keys of pipeline transforms that hold an image size.
+SIZE_KEYS = ('scale', 'crop_size', 'size')
+#: Photos of each smoke class (scikit-image's bundled photos, 64 px crops).
+PHOTOS = ('astronaut', 'coffee', 'chelsea', 'rocket')
+
+
+def make_smoke_images(root: str, train_per_class: int = 4, val_per_class: int = 2) -> str:
+    """Write ``root/{train,val}/<class>/*.jpg``: 64 x 64 crops of scikit-image's photos, one
+    photo per class; returns ``root`` (left as it is when already there)."""
+    if osp.isdir(osp.join(root, 'val')):
+        return root
+    import numpy as np
+    import skimage.data
+    from PIL import Image
+    rng = np.random.default_rng(0)
+    for cls, name in enumerate(PHOTOS):
+        photo = getattr(skimage.data, name)()[..., :3]
+        for split, count in (('train', train_per_class), ('val', val_per_class)):
+            folder = osp.join(root, split, f'class{cls}')
+            os.makedirs(folder, exist_ok=True)
+            for i in range(count):
+                side = int(rng.integers(64, min(photo.shape[:2]) + 1))
+                y = int(rng.integers(0, photo.shape[0] - side + 1))
+                x = int(rng.integers(0, photo.shape[1] - side + 1))
+                crop = Image.fromarray(photo[y:y + side, x:x + side]).resize((64, 64))
+                crop.save(osp.join(folder, f'{name}_{i}.jpg'), quality=90)
+    return root
+
+
+def relative_layers(indices: List[int], depth: int) -> List[int]:
+    """0-based layer indices of a ``depth``-layer model mapped to :data:`DEPTH` layers at the
+    same relative depth (layer 6 of 12 -> layer 1 of 4; the last stays the last)."""
+    return sorted({max(0, round((i + 1) * DEPTH / depth) - 1) for i in indices})
+
+
+class Shrinker:
+    """Shrinks one config (:func:`shrink_config`).
+
+    Args:
+        cfg (Config): The config, already with the step's ``--cfg-options``.
+        data_root (str): The smoke image folder (:func:`make_smoke_images`).
+    """
+
+    def __init__(self, cfg: Config, data_root: str) -> None:
+        from mimtoolkit.registry import MODELS
+        self.cfg, self.data_root = cfg, data_root
+        backbone = cfg.model.backbone
+        self.conv = 'ConvViT' in backbone.type
+        sizes = MODELS.get(backbone.type).sizes_of(backbone.get('arch', 'b'))
+        widths = sizes['embed_dims']
+        self.width = widths[-1] if isinstance(widths, (list, tuple)) else widths
+        self.depth = sizes['depths'][-1] if self.conv else sizes['num_layers']
+        neck = cfg.model.get('neck') or {}
+        self.decoder_width = neck.get('decoder_embed_dim') if isinstance(neck, dict) else None
+        full_size = backbone.get('img_size', 224)
+        full_size = full_size[0] if isinstance(full_size, (list, tuple)) else full_size
+        self.size = 32 if full_size <= 32 else 64
+        self.patch = self.size // 4
+        self.full_size = full_size
+
+    # -- model ------------------------------------------------------------
+    def new_width(self, value: Any) -> Any:
+        """The smoke width of a width the config derived from the backbone or decoder."""
+        if value == self.width:
+            return WIDTH
+        if self.decoder_width and value == self.decoder_width:
+            return DECODER_WIDTH
+        return value
+
+    def backbone(self, backbone: dict) -> None:
+        """The backbone (or a teacher encoder like it) at smoke size, in place."""
+        if self.conv or 'ConvViT' in backbone.get('type', ''):
+            backbone['arch'] = dict(embed_dims=list(CONV_WIDTHS), depths=[1, 1, DEPTH],
+                                    num_heads=HEADS)
+        else:
+            backbone['arch'] = dict(embed_dims=WIDTH, num_layers=DEPTH, num_heads=HEADS,
+                                    feedforward_channels=2 * WIDTH)
+            backbone['patch_size'] = self.patch
+        backbone['img_size'] = self.size
+        for key in ('out_indices', 'fusion_layers'):
+            layers = backbone.get(key)
+            if isinstance(layers, (list, tuple)) and layers:
+                backbone[key] = relative_layers([i % self.depth for i in layers], self.depth)
+        if isinstance(backbone.get('frozen_stages'), int) and backbone['frozen_stages'] > 0:
+            backbone['frozen_stages'] = DEPTH
+
+    def part(self, part: Any) -> None:
+        """Every other model part, in place: widths, patch sizes, decoder size, teachers."""
+        if isinstance(part, list):
+            for item in part:
+                self.part(item)
+            return
+        if not isinstance(part, dict):
+            return
+        for key, value in list(part.items()):
+            if key in WIDTH_KEYS and isinstance(value, int):
+                part[key] = self.new_width(value)
+            elif key == 'decoder_embed_dim':
+                part[key] = DECODER_WIDTH
+            elif key == 'decoder_depth':
+                part[key] = 1
+            elif key == 'decoder_num_heads':
+                part[key] = HEADS
+            elif key == 'num_patches':
+                part[key] = 16
+            elif key == 'patch_size' and isinstance(value, int):
+                part[key] = self.patch
+            elif key == 'encoder' and isinstance(value, dict) and 'arch' in value:
+                self.backbone(value)
+            else:
+                self.part(value)
+        if str(part.get('type', '')).endswith(('CLIPTeacher', 'DINOTeacher', 'TimmViTTeacher')):
+            part['model_kwargs'] = dict(part.get('model_kwargs') or {}, img_size=self.size,
+                                        patch_size=self.patch, embed_dim=WIDTH, depth=2,
+                                        num_heads=HEADS)
+
+    def model(self, stand_ins: str) -> None:
+        """The model config at smoke size; teachers/tokenizers without a file get stand-ins."""
+        from mimtoolkit.models.targets import use_stand_in_weights
+        model = self.cfg.model
+        self.backbone(model.backbone)
+        for key, value in model.items():
+            if key not in ('backbone', 'data_preprocessor'):
+                self.part(value)
+        pre = model.get('data_preprocessor') or {}
+        if pre.get('size'):
+            pre['size'] = (self.size, self.size)
+        os.makedirs(stand_ins, exist_ok=True)
+        use_stand_in_weights(model, stand_ins, {}, keep_existing=True)
+
+    # -- data and schedule ------------------------------------------------
+    def pipeline(self, pipeline: List[dict]) -> List[dict]:
+        """The transforms with image sizes cut to the smoke size; a file loader first."""
+        out = []
+        if not pipeline or 'Load' not in pipeline[0].get('type', ''):
+            out = [dict(type='LoadImageFromFile'), dict(type='Resize', scale=(self.size,) * 2)]
+        for t in copy.deepcopy(pipeline):
+            for key in SIZE_KEYS:
+                value = t.get(key)
+                if isinstance(value, int) and value > self.size:
+                    t[key] = self.size
+                elif isinstance(value, (list, tuple)) and value and \
+                        all(isinstance(v, int) for v in value) and max(value) > self.size:
+                    t[key] = (self.size, ) * len(value) if len(value) == 2 else value
+            out.append(t)
+        return out
+
+    def loader(self, loader: dict, split: str) -> None:
+        """A data loader on the smoke images, in place."""
+        dataset = loader.dataset
+        while 'pipeline' not in dataset and 'dataset' in dataset:
+            dataset = dataset.dataset
+        pipeline = self.pipeline(list(dataset.get('pipeline') or []))
+        loader.dataset = dict(type='CustomDataset', data_root=self.data_root, data_prefix=split,
+                              pipeline=pipeline)
+        loader.num_workers = 0
+        loader.persistent_workers = False
+        if 'batch_sampler' in loader and loader.batch_sampler:
+            loader.batch_sampler['batch_size'] = BATCH
+        else:
+            loader.batch_size = BATCH
+        loader.pop('prefetch_factor', None)
+
+    def schedule(self) -> None:
+        """One epoch (or 2 iterations), a checkpoint and a validation at its end."""
+        cfg = self.cfg
+        by_epoch = 'max_epochs' in cfg.train_cfg
+        length = dict(max_epochs=1) if by_epoch else dict(max_iters=2)
+        cfg.train_cfg.update(length)
+        if 'val_interval' in cfg.train_cfg:
+            cfg.train_cfg.val_interval = 1 if by_epoch else 2
+        hooks = cfg.default_hooks
+        hooks.checkpoint.update(interval=1 if by_epoch else 2, max_keep_ckpts=1)
+        hooks.logger.interval = 1
+
+
+def shrink_config(cfg: Config, data_root: str, stand_ins: str) -> Config:
+    """``cfg`` at smoke size (see the module's docstring), edited in place and returned.
+
+    Args:
+        cfg (Config): A shipped config with the step's options merged.
+        data_root (str): The smoke image folder (:func:`make_smoke_images`).
+        stand_ins (str): Folder for stand-in teacher/tokenizer weights.
+    """
+    shrink = Shrinker(cfg, data_root)
+    shrink.model(stand_ins)
+    shrink.loader(cfg.train_dataloader, 'train')
+    for split in ('val', 'test'):
+        loader = cfg.get(f'{split}_dataloader')
+        if loader:
+            shrink.loader(loader, 'val')
+    shrink.schedule()
+    return cfg
+
+
+def smoke_sizes() -> Dict[str, Tuple[int, ...]]:
+    """dict: What a smoke run trains (for the table's note)."""
+    return dict(width_layers_heads=(WIDTH, DEPTH, HEADS), batch=(BATCH, ),
+                images_per_class=(4, 2))
