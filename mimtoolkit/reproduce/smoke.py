@@ -7,6 +7,7 @@ teachers, classifier, optimizer, schedulers, hooks) and changes only sizes:
   as sub-folders, mmpretrain's ``CustomDataset``) replaces every split; the pipeline keeps its
   transforms with their sizes cut to the smoke image size;
 - iterations: one epoch of a few batches (or a few iterations), a checkpoint at its end;
+- the device: mmengine's CUDA-only ``AmpOptimWrapper`` becomes ours (bf16 on a CPU);
 - image size: 32 px where the config trains at 32 px or less, 64 px otherwise, in 4 x 4
   patches (``patch_size`` = size / 4; ConvViT's stride is 16 at 64 px);
 - model width: the backbone (``arch``) becomes 32 wide with 4 layers and 2 heads; every
@@ -20,7 +21,7 @@ The numbers of a smoke run test the wiring and mean nothing.
 import copy
 import os
 import os.path as osp
-from typing import Any, Dict, List, Tuple
+from typing import Any, List
 
 from mmengine.config import Config
 
@@ -204,6 +205,15 @@ class Shrinker:
         hooks.checkpoint.update(interval=1 if by_epoch else 2, max_keep_ckpts=1)
         hooks.logger.interval = 1
 
+    def optim_wrapper(self) -> None:
+        """mmengine's CUDA-only ``AmpOptimWrapper`` becomes ours, which runs on a CPU too
+        (bf16 autocast there; the same on a GPU but for the dtype it picks)."""
+        wrapper = self.cfg.optim_wrapper
+        if str(wrapper.get('type', '')).split('.')[-1] == 'AmpOptimWrapper':
+            wrapper.type = 'mimtoolkit.AutoAmpOptimWrapper'
+            for key in ('loss_scale', 'dtype'):
+                wrapper.pop(key, None)
+
 
 def shrink_config(cfg: Config, data_root: str, stand_ins: str) -> Config:
     """``cfg`` at smoke size (see the module's docstring), edited in place and returned.
@@ -221,10 +231,5 @@ def shrink_config(cfg: Config, data_root: str, stand_ins: str) -> Config:
         if loader:
             shrink.loader(loader, 'val')
     shrink.schedule()
+    shrink.optim_wrapper()
     return cfg
-
-
-def smoke_sizes() -> Dict[str, Tuple[int, ...]]:
-    """dict: What a smoke run trains (for the table's note)."""
-    return dict(width_layers_heads=(WIDTH, DEPTH, HEADS), batch=(BATCH, ),
-                images_per_class=(4, 2))

@@ -16,10 +16,12 @@ ROWS = (('BEiT', 'beit', 'baseline-beit_vit-base-p16_8xb256-amp-coslr-300e_in1k.
 
 
 def probes(name: str, proxies: bool):
-    """The [CLS] ([PROXY] with proxies) and patch-average probes of ``name``'s checkpoint."""
-    cls, avg = ('proxy.py', 'avg.py') if proxies else ('cls_baseline.py', 'avg_baseline.py')
-    return (evaluate(f'{name}-linear-cls', LINEAR + cls, name),
-            evaluate(f'{name}-linear-patch', LINEAR + avg, name))
+    """The [CLS] ([PROXY] with proxies) and patch-average probes of ``name``'s checkpoint
+    (BEiT-based ones with BEiT's layer scale)."""
+    cls, avg = ('proxy', 'avg') if proxies else ('cls_baseline', 'avg_baseline')
+    suffix = '-beit' if name.startswith('beit') else ''
+    return (evaluate(f'{name}-linear-cls', f'{LINEAR}{cls}{suffix}.py', name),
+            evaluate(f'{name}-linear-patch', f'{LINEAR}{avg}{suffix}.py', name))
 
 
 TAB1_LINEAR = Table(
