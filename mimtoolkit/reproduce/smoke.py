@@ -14,14 +14,15 @@ teachers, classifier, optimizer, schedulers, hooks) and changes only sizes:
   width the config derived from the backbone's (decoder input, head ``in_channels``...) and
   from the decoder's follows; layer indices (probe layers, fusion layers) keep their relative
   depth; timm teachers shrink alike and, like tokenizers, get random stand-in weights where no
-  earlier step made them.
+  earlier step made them (a checkpoint an earlier step made is kept, whether it is there or
+  not: a broken wiring fails as it would at full size).
 
 The numbers of a smoke run test the wiring and mean nothing.
 """
 import copy
 import os
 import os.path as osp
-from typing import Any, List
+from typing import Any, Collection, List
 
 from mmengine.config import Config
 
@@ -36,7 +37,7 @@ SIZE_KEYS = ('scale', 'crop_size', 'size')
 PHOTOS = ('astronaut', 'coffee', 'chelsea', 'rocket')
 
 
-def make_smoke_images(root: str, train_per_class: int = 4, val_per_class: int = 2) -> str:
+def make_smoke_images(root: str, train_per_class: int = 2, val_per_class: int = 1) -> str:
     """Write ``root/{train,val}/<class>/*.jpg``: 64 x 64 crops of scikit-image's photos, one
     photo per class; returns ``root`` (left as it is when already there)."""
     if osp.isdir(osp.join(root, 'val')):
@@ -146,8 +147,9 @@ class Shrinker:
                                         patch_size=self.patch, embed_dim=WIDTH, depth=2,
                                         num_heads=HEADS)
 
-    def model(self, stand_ins: str) -> None:
-        """The model config at smoke size; teachers/tokenizers without a file get stand-ins."""
+    def model(self, stand_ins: str, keep: Collection[str]) -> None:
+        """The model config at smoke size; teachers and tokenizers get stand-in weights, but
+        for the checkpoints in ``keep`` (made by earlier steps)."""
         from mimtoolkit.models.targets import use_stand_in_weights
         model = self.cfg.model
         self.backbone(model.backbone)
@@ -158,7 +160,7 @@ class Shrinker:
         if pre.get('size'):
             pre['size'] = (self.size, self.size)
         os.makedirs(stand_ins, exist_ok=True)
-        use_stand_in_weights(model, stand_ins, {}, keep_existing=True)
+        use_stand_in_weights(model, stand_ins, {}, keep)
 
     # -- data and schedule ------------------------------------------------
     def pipeline(self, pipeline: List[dict]) -> List[dict]:
@@ -215,16 +217,18 @@ class Shrinker:
                 wrapper.pop(key, None)
 
 
-def shrink_config(cfg: Config, data_root: str, stand_ins: str) -> Config:
+def shrink_config(cfg: Config, data_root: str, stand_ins: str,
+                  keep: Collection[str] = ()) -> Config:
     """``cfg`` at smoke size (see the module's docstring), edited in place and returned.
 
     Args:
         cfg (Config): A shipped config with the step's options merged.
         data_root (str): The smoke image folder (:func:`make_smoke_images`).
         stand_ins (str): Folder for stand-in teacher/tokenizer weights.
+        keep (Collection[str]): Teacher/tokenizer checkpoints earlier steps made: kept.
     """
     shrink = Shrinker(cfg, data_root)
-    shrink.model(stand_ins)
+    shrink.model(stand_ins, keep)
     shrink.loader(cfg.train_dataloader, 'train')
     for split in ('val', 'test'):
         loader = cfg.get(f'{split}_dataloader')

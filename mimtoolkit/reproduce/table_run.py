@@ -97,8 +97,9 @@ class TableRun:
         wired = [f'{key}={results[source]["checkpoint"]}' for key, source in step.checkpoints]
         return wired + list(step.options)
 
-    def config(self, step: Step, options: List[str]) -> str:
-        """Write the smoke config of ``step`` (with ``options`` merged); its path."""
+    def config(self, step: Step, options: List[str], keep: List[str]) -> str:
+        """Write the smoke config of ``step`` (with ``options`` merged, the checkpoints in
+        ``keep`` left as they are); its path."""
         from argparse import Namespace
 
         from mmengine.config import Config, DictAction
@@ -109,7 +110,7 @@ class TableRun:
             DictAction(option_strings=[], dest='options')(None, parsed, options)
             cfg.merge_from_dict(parsed.options)
         data = make_smoke_images(osp.join(self.work_dir, 'smoke_images'))
-        shrink_config(cfg, data, osp.join(self.work_dir, 'stand_ins'))
+        shrink_config(cfg, data, osp.join(self.work_dir, 'stand_ins'), keep)
         path = osp.join(self.folder(step), 'smoke_config.py')
         cfg.dump(path)
         return path
@@ -121,12 +122,13 @@ class TableRun:
         wired = options = self.options(step, results)
         config = osp.join(self.repo, step.config)
         if self.smoke:
+            keep = [results[source]['checkpoint'] for _, source in step.checkpoints]
             log = osp.join(folder, 'prepare.log')
             config = osp.join(folder, 'smoke_config.py')
             if self.gpus == 0:  # torch ops (stand-in weights) in a fork, not in this process
-                code = fork_call(lambda: int(not self.config(step, options)), log)
+                code = fork_call(lambda: int(not self.config(step, options, keep)), log)
             else:
-                code = int(not self.config(step, options))
+                code = int(not self.config(step, options, keep))
             if code:
                 raise StepFailed(step, 'the smoke config', code, log)
             options = []

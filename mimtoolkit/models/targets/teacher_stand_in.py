@@ -2,7 +2,7 @@
 and tests)."""
 import inspect
 import os.path as osp
-from typing import Dict
+from typing import Collection, Dict
 
 import timm
 import torch
@@ -88,7 +88,7 @@ def save_stand_in_tokenizer(target: dict, path: str) -> str:
 
 
 def use_stand_in_weights(model: dict, work_dir: str, cache: Dict[str, str],
-                         keep_existing: bool = False) -> None:
+                         keep: Collection[str] = ()) -> None:
     """Point every teacher and tokenizer of a pretrainer config at stand-in weights.
 
     For building a full-scale config where the real weights are not at hand
@@ -99,11 +99,11 @@ def use_stand_in_weights(model: dict, work_dir: str, cache: Dict[str, str],
         work_dir (str): Where new stand-in files go.
         cache (dict): Stand-in file by architecture, shared between calls
             (a ViT-B teacher file is 350 MB; write each once).
-        keep_existing (bool): Leave a teacher or tokenizer whose checkpoint file exists
-            (e.g. one a previous run trained) as it is. Defaults to False.
+        keep (Collection[str]): Checkpoints left as they are (e.g. a teacher an earlier
+            run trained). Defaults to none.
     """
     def real(part: dict) -> bool:
-        return keep_existing and bool(part.get('checkpoint')) and osp.isfile(part['checkpoint'])
+        return part.get('checkpoint') in keep
 
     for key, head in teacher_heads(model).items():
         if real(head['teacher']):
