@@ -384,6 +384,33 @@ def _eval_size(f: RecipeFacts):
     return None
 
 
+def _pretrained_init(f: RecipeFacts) -> bool:
+    init = f.backbone.init_cfg or {}
+    return isinstance(init, dict) and init.get('type') == 'Pretrained'
+
+
+def _head_projections(f: RecipeFacts) -> Optional[Dict[str, str]]:
+    """The map each teacher-regressing head puts between student and teacher tokens."""
+    projections = {k: type(h.proj).__name__ for k, h in f.heads().items()
+                   if hasattr(h, 'teacher') and hasattr(h, 'proj')}
+    return projections or None
+
+
+def _topk_keys(f: RecipeFacts) -> Optional[str]:
+    """How many keys TopK attention keeps where every logit ties: ``'exactly K'`` (MixedAE's
+    top-K: the ``topk`` indices) or ``'ties kept'`` (a threshold on the K-th logit)."""
+    layer = next((m for m in f.backbone.modules() if hasattr(m, 'topk_mask')), None)
+    if layer is None:
+        return None
+    tied = torch.ones(1, 1, 20, 4)
+    kept = layer.topk_mask(tied, tied).sum(-1)
+    return 'exactly K' if bool((kept == layer.num_keys(20)).all()) else 'ties kept'
+
+
+def _proxy_readout(f: RecipeFacts) -> Optional[str]:
+    return f.backbone.proxy_readout if f.backbone.num_proxy_tokens else None
+
+
 #: field -> (reader, what it reads). docs/recipes.md uses these names.
 FIELDS: Dict[str, Tuple[Callable[[RecipeFacts], Any], str]] = {
     'epochs': (lambda f: f.cfg.train_cfg.get('max_epochs'), 'train loop max_epochs'),
@@ -434,6 +461,19 @@ FIELDS: Dict[str, Tuple[Callable[[RecipeFacts], Any], str]] = {
     'K': (_homologous, 'HomologousAttention k_ratio'),
     'temperature': (lambda f: f.model.contrastive_head.loss_module.temperature, 'contrastive tau'),
     'proxies': (lambda f: f.backbone.num_proxy_tokens, '[PROXY] tokens'),
+    'proxy readout': (_proxy_readout, 'what fills the [CLS] slot downstream (mean/first proxy)'),
+    '[CLS] token': (lambda f: getattr(f.backbone, 'cls_token', None) is not None,
+                    'the backbone has a [CLS] token'),
+    'layer scale': (lambda f: any('gamma' in n for n, _ in f.backbone.named_parameters()),
+                    'the backbone has layer-scale parameters (BEiT)'),
+    'TopK keys': (_topk_keys, 'keys TopK attention keeps per query where logits tie'),
+    'head projections': (_head_projections, 'student -> teacher map of every teacher head'),
+    'distillation': (lambda f: f.model.distill_combine if f.model.distill_head is not None
+                     else None, 'how i-MAE combines the branches\' distillation terms'),
+    'branches': (lambda f: tuple(f.model.branches), 'the images i-MAE reconstructs'),
+    'pretrained init': (_pretrained_init, 'the backbone starts from a checkpoint'),
+    'ensemble members': (lambda f: [type(m).__name__ for m in f.model.members],
+                         'the classifiers a ClassifierEnsemble averages'),
     'augmentations': (_augmentations, 'training transforms (loading/packing left out)'),
     'crop scale': (_crop_scale, 'RandomResizedCrop crop_ratio_range'),
     'resolution': (_resolution, 'training crop (h, w)'),

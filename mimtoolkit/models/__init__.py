@@ -1,3 +1,3 @@
 """Model parts, registered in ``mimtoolkit.registry.MODELS``."""
-from . import (backbones, data_preprocessors, heads, layers, losses, maskers, mixers,  # noqa: F401
-               necks, pretrainers, targets)
+from . import (backbones, classifiers, data_preprocessors, heads, layers, losses,  # noqa: F401
+               maskers, mixers, necks, pretrainers, targets)

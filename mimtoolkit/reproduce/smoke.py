@@ -77,13 +77,15 @@ class Shrinker:
     def __init__(self, cfg: Config, data_root: str) -> None:
         from mimtoolkit.registry import MODELS
         self.cfg, self.data_root = cfg, data_root
-        backbone = cfg.model.backbone
+        #: The models to shrink: the config's, or each member of a ``ClassifierEnsemble``.
+        self.models = list(cfg.model.members) if 'members' in cfg.model else [cfg.model]
+        backbone = self.models[0].backbone
         self.conv = 'ConvViT' in backbone.type
         sizes = MODELS.get(backbone.type).sizes_of(backbone.get('arch', 'b'))
         widths = sizes['embed_dims']
         self.width = widths[-1] if isinstance(widths, (list, tuple)) else widths
         self.depth = sizes['depths'][-1] if self.conv else sizes['num_layers']
-        neck = cfg.model.get('neck') or {}
+        neck = self.models[0].get('neck') or {}
         self.decoder_width = neck.get('decoder_embed_dim') if isinstance(neck, dict) else None
         full_size = backbone.get('img_size', 224)
         full_size = full_size[0] if isinstance(full_size, (list, tuple)) else full_size
@@ -151,16 +153,16 @@ class Shrinker:
         """The model config at smoke size; teachers and tokenizers get stand-in weights, but
         for the checkpoints in ``keep`` (made by earlier steps)."""
         from mimtoolkit.models.targets import use_stand_in_weights
-        model = self.cfg.model
-        self.backbone(model.backbone)
-        for key, value in model.items():
-            if key not in ('backbone', 'data_preprocessor'):
-                self.part(value)
-        pre = model.get('data_preprocessor') or {}
+        os.makedirs(stand_ins, exist_ok=True)
+        for model in self.models:
+            self.backbone(model.backbone)
+            for key, value in model.items():
+                if key not in ('backbone', 'data_preprocessor'):
+                    self.part(value)
+            use_stand_in_weights(model, stand_ins, {}, keep)
+        pre = self.cfg.model.get('data_preprocessor') or {}
         if pre.get('size'):
             pre['size'] = (self.size, self.size)
-        os.makedirs(stand_ins, exist_ok=True)
-        use_stand_in_weights(model, stand_ins, {}, keep)
 
     # -- data and schedule ------------------------------------------------
     def pipeline(self, pipeline: List[dict]) -> List[dict]:

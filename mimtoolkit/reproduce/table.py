@@ -19,17 +19,21 @@ class Step:
         metric (str, optional): The test metric this step gives the table (e.g.
             ``'accuracy/top1'``): ``tools/test.py`` runs on its final checkpoint. None for a
             step that only produces a checkpoint.
+        joins (tuple[str]): An ensemble step: no training; these steps' checkpoints are
+            joined (``tools/model_converters/ensemble_checkpoint.py``) into the checkpoint of
+            ``config``, a ``ClassifierEnsemble``, which is tested.
     """
     name: str
     config: str
     checkpoints: Tuple[Tuple[str, str], ...] = ()
     options: Tuple[str, ...] = ()
     metric: Optional[str] = None
+    joins: Tuple[str, ...] = ()
 
     @property
     def needs(self) -> Tuple[str, ...]:
         """tuple[str]: The steps whose checkpoints this one reads."""
-        return tuple(step for _, step in self.checkpoints)
+        return tuple(step for _, step in self.checkpoints) + self.joins
 
 
 @dataclass(frozen=True)

@@ -132,11 +132,19 @@ class TableRun:
             if code:
                 raise StepFailed(step, 'the smoke config', code, log)
             options = []
-        resume = ['--resume'] if osp.isfile(osp.join(folder, 'last_checkpoint')) else []
-        train = ['tools/train.py', config, '--work-dir', folder, *resume]
-        self.launch(step, 'training', train + (['--cfg-options', *options] if options else []),
-                    osp.join(folder, 'train.log'))
-        checkpoint = open(osp.join(folder, 'last_checkpoint')).read().strip()
+        if step.joins:  # an ensemble: the members' checkpoints joined, nothing trained
+            checkpoint = osp.join(folder, 'ensemble.pth')
+            members = [results[source]['checkpoint'] for source in step.joins]
+            self.launch(step, 'joining', ['tools/model_converters/ensemble_checkpoint.py',
+                                          *members, '--out', checkpoint],
+                        osp.join(folder, 'join.log'), distributed=False)
+        else:
+            resume = ['--resume'] if osp.isfile(osp.join(folder, 'last_checkpoint')) else []
+            train = ['tools/train.py', config, '--work-dir', folder, *resume]
+            self.launch(step, 'training',
+                        train + (['--cfg-options', *options] if options else []),
+                        osp.join(folder, 'train.log'))
+            checkpoint = open(osp.join(folder, 'last_checkpoint')).read().strip()
         metrics = {}
         if step.metric:
             out = osp.join(folder, 'metrics.json')
@@ -155,8 +163,10 @@ class TableRun:
         os.replace(osp.join(folder, 'result.json.tmp'), osp.join(folder, 'result.json'))
         return record
 
-    def launch(self, step: Step, stage: str, argv: List[str], log: str) -> None:
-        """Run one tool: in a fork (CPU), a Python, or torchrun (several GPUs)."""
+    def launch(self, step: Step, stage: str, argv: List[str], log: str,
+               distributed: bool = True) -> None:
+        """Run one tool: in a fork (CPU), a Python, or (``distributed`` and several GPUs)
+        torchrun."""
         env = dict(os.environ)
         env['PYTHONPATH'] = os.pathsep.join(p for p in (self.repo, env.get('PYTHONPATH')) if p)
         if self.gpus == 0:
@@ -164,7 +174,7 @@ class TableRun:
             env['CUDA_VISIBLE_DEVICES'] = ''
             code = fork_call(lambda: run_script(argv, self.repo, env, log), log)
         else:
-            if self.gpus > 1:
+            if self.gpus > 1 and distributed:
                 # dist_train.sh CONFIG NPROC ..., dist_test.sh CONFIG CHECKPOINT NPROC ...
                 tool, positional = {'tools/train.py': ('tools/dist_train.sh', 2),
                                     'tools/test.py': ('tools/dist_test.sh', 3)}[argv[0]]

@@ -40,7 +40,7 @@ def check_table(table, work_dir: str, stdout: str) -> None:
     text = open(osp.join(work_dir, 'results.md')).read()
     assert text in stdout and 'Smoke run' in text
     for label, cells in table.rows:
-        line = next(l for l in text.splitlines() if l.startswith(f'| {label} |'))
+        line = next(row for row in text.splitlines() if row.startswith(f'| {label} |'))
         for cell in cells:
             if cell is not None:
                 ours = results[cell.step]['metrics'][table.step(cell.step).metric]

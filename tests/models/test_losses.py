@@ -11,29 +11,11 @@ from mmengine.config import Config
 from mimtoolkit.models.losses import LOSS_CALLS, build_loss, losses_that_answer
 from mimtoolkit.registry import MODELS, parts_of_kind
 from mimtoolkit.utils import ConfigError
-from ..config_losses import REFERENCE, REPO, losses_on_fixed_batch, pretraining_configs
+from ..config_losses import (DEVICE_AUG, LOSS_SWAPS, PIXEL_TARGETS, REFERENCE, REPO,
+                             losses_on_fixed_batch, pretraining_configs)
 
 with open(REFERENCE) as f:
     BEFORE = json.load(f)
-
-
-#: Configs added with the loss kind (no "before" to compare with): they swap a loss.
-LOSS_SWAPS = ['configs/compose/mrmae-cosine_vit-base-p16_8xb128-amp-coslr-400e_in1k.py',
-              'configs/compose/mrmae-cosine_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py']
-
-
-#: Configs added with the device-side augmentation: their parent's model with the data
-#: preprocessor that applies the augmentation (held to the parent below).
-DEVICE_AUG = {
-    'configs/mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k_device-aug.py':
-        'configs/mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py',
-    'configs/beit/beit_vit-base-p16_8xb256-amp-coslr-300e_in1k_device-aug.py':
-        'configs/beit/beit_vit-base-p16_8xb256-amp-coslr-300e_in1k.py'}
-
-
-#: The `make demo` config: its parent's model with pixel targets (norm_pix off).
-PIXEL_TARGETS = {'configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64_demo.py':
-                 'configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py'}
 
 
 def test_the_reference_covers_every_shipped_pretraining_config():

@@ -33,6 +33,8 @@ def teacher_like_student(head: PartCfg, backbone: PartCfg) -> PartCfg:
 
 #: The branches of i-MAE and the suffix of their loss names.
 BRANCHES = {'subordinate': 'sub', 'dominant': 'dom'}
+#: How the branches' distillation terms combine into ``loss_distill``.
+DISTILL_COMBINE = {'sum': torch.sum, 'mean': torch.mean}
 
 
 @register_part('pretrainer')
@@ -64,6 +66,9 @@ class IMAE(MAE):
         branches (Sequence[str]): Which images to reconstruct (and distil):
             ``('subordinate', 'dominant')`` (i-MAE) or ``('subordinate',)``
             (i-MAE-sub, the paper's Tab. 5).
+        distill_combine (str): How the branches' distillation terms combine:
+            ``'sum'`` (default: Eq. 5 and Algorithm 1 add them) or ``'mean'`` (an
+            ablation: half the weight per term with two branches).
         masker (dict): Defaults to ``RandomMasker(0.75)``.
         **kwargs: See :class:`BasePretrainer`.
     """
@@ -71,7 +76,7 @@ class IMAE(MAE):
     #: Where it comes from: the paper and section it implements.
     source = 'i-MAE (Zhang & Shen) §3, Eq. 5, Algorithm 1'
     #: Values a config may give each enumerated argument (what the checks allow).
-    choices = dict(branches=tuple(BRANCHES))
+    choices = dict(branches=tuple(BRANCHES), distill_combine=tuple(DISTILL_COMBINE))
 
     accepts_mixer = True
     supports_proxy_branch = False
@@ -84,8 +89,11 @@ class IMAE(MAE):
                  disentangle: PartCfg = None,
                  distill_head: PartCfg = None,
                  branches: Sequence[str] = ('subordinate', 'dominant'),
+                 distill_combine: str = 'sum',
                  masker: PartCfg = dict(type='RandomMasker', mask_ratio=0.75),
                  **kwargs) -> None:
+        require(distill_combine in DISTILL_COMBINE, 'model.distill_combine', distill_combine,
+                f'one of {tuple(DISTILL_COMBINE)}')
         branches = tuple(branches)
         require(0 < len(branches) == len(set(branches)) and set(branches) <= set(BRANCHES),
                 'model.branches', branches,
@@ -98,6 +106,7 @@ class IMAE(MAE):
         require(hasattr(self.mixer, 'pair'), 'model.mixer.type', mixer_name,
                 'a pixel mixer handing on subordinate and dominant images (PixelMixer)')
         self.branches = branches
+        self.distill_combine = distill_combine
         width = self.backbone.embed_dims
         self.disentangle = build_part(disentangle or dict(
             type='DisentangleNeck', in_channels=width, num_branches=len(branches)))
@@ -187,7 +196,8 @@ class IMAE(MAE):
         """
         head = self.distill_head
         per_branch = head.group_losses(view, num_groups=len(self.branches))
-        losses = {head.loss_name: head.loss_weight * per_branch.sum()}
+        losses = {head.loss_name: head.loss_weight * DISTILL_COMBINE[self.distill_combine](
+            per_branch)}
         if len(self.branches) > 1:
             for name, value in zip(self.branches, per_branch.detach()):
                 losses[f'distill_{BRANCHES[name]}'] = value

@@ -1,0 +1,7 @@
+# SemanticMIM's frozen linear segmentation probe on PascalVOC (Tab. 6) of SemanticMIM on BEiT
+# (8 proxies, layer scale as pretrained): the "BEiT + Ours" row of Tab. 1's PascalVOC column.
+#   python tools/train.py THIS --cfg-options model.backbone.init_cfg.checkpoint=CKPT
+_base_ = ['./semanticmim_vit-base-p16_frozen-layer6-1x1conv_2xb60-25e_voc12aug-448x448.py']
+checkpoint = 'work_dirs/semanticmim-beit_vit-base-p16_8xb256-amp-coslr-300e_in1k/epoch_300.pth'
+model = dict(
+    backbone=dict(layer_scale_init_value=0.1, init_cfg=dict(checkpoint=checkpoint)))

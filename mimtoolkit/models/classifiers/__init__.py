@@ -1,0 +1,4 @@
+"""Classifiers built from fine-tuned ones."""
+from .classifier_ensemble import ClassifierEnsemble
+
+__all__ = ['ClassifierEnsemble']
