@@ -129,7 +129,12 @@ def test_a_config_that_drifts_from_its_recipe_fails(tmp_path, stand_ins):
     drifted = tmp_path / osp.basename(path)
     drifted.write_text(f"_base_ = ['{osp.join(REPO, path)}']\n"
                        "optim_wrapper = dict(optimizer=dict(weight_decay=0.1))\n"
-                       "model = dict(masker=dict(mask_ratio=0.6))\n")
+                       "model = dict(masker=dict(mask_ratio=0.6), aux_heads=[dict(\n"
+                       "    type='MimicHead', in_channels=768, loss_weight=0.5,\n"
+                       "    projection=None,\n"  # a fidelity switch
+                       "    teacher=dict(type='CLIPTeacher', checkpoint='clip.pth'))])\n")
     facts = built(str(drifted), stand_ins)
     wrong = mismatches(facts, rows_of(path))
-    assert wrong == {'weight decay': (0.05, 0.1), 'mask ratio': (0.75, 0.6)}
+    assert wrong == {'weight decay': (0.05, 0.1), 'mask ratio': (0.75, 0.6),
+                     'head projections': ({'aux_heads[0]': 'Linear'},
+                                          {'aux_heads[0]': 'Identity'})}

@@ -94,6 +94,19 @@ def test_a_swapped_distillation_loss_is_summed_over_the_branches_and_logged_per_
     assert torch.allclose(losses['distill_dom'], terms[1], rtol=1e-5)
 
 
+@pytest.mark.parametrize('combine,factor', [('sum', 1.0), ('mean', 0.5)])
+def test_distill_combine_sums_the_branches_terms_as_the_paper_or_averages_them(
+        mae_checkpoint, combine, factor):
+    cfg = tiny_imae_cfg(mae_checkpoint[0])
+    cfg['distill_combine'] = combine
+    model = _build(cfg)
+    torch.manual_seed(0)
+    losses = model.loss(torch.randn(4, 3, 32, 32), None)
+    expected = model.distill_head.loss_weight * factor * (
+        losses['distill_sub'] + losses['distill_dom'])
+    assert torch.allclose(losses['loss_distill'], expected, rtol=1e-6)
+
+
 def test_reconstruction_loss_of_each_branch_targets_its_own_image():
     model = _build(tiny_imae_cfg(norm_pix=False))
     seen = {}
@@ -143,6 +156,8 @@ def test_reconstruct_shows_mixed_input_and_subordinate_reconstruction():
     (('branches', ), ('middle', ), r"model.branches=\('middle',\) is invalid: expected distinct"),
     (('branches', ), (), r'model.branches=\(\) is invalid'),
     (('mixer', ), None, r'model.mixer=None is invalid: expected a pixel mixer'),
+    (('distill_combine', ), 'max',
+     r"model.distill_combine='max' is invalid: expected one of \('sum', 'mean'\)"),
     (('disentangle', ), dict(type='DisentangleNeck', in_channels=32, num_branches=1),
      r'model.disentangle.num_branches=1 is invalid: expected 2'),
     (('disentangle', ), dict(type='DisentangleNeck', in_channels=32, out_channels=8),
