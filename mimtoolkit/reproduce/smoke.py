@@ -188,7 +188,7 @@ class Shrinker:
             dataset = dataset.dataset
         pipeline = self.pipeline(list(dataset.get('pipeline') or []))
         loader.dataset = dict(type='CustomDataset', data_root=self.data_root, data_prefix=split,
-                              pipeline=pipeline)
+                              pipeline=pipeline, serialize_data=False)  # no gc.collect()
         loader.num_workers = 0
         loader.persistent_workers = False
         if 'batch_sampler' in loader and loader.batch_sampler:

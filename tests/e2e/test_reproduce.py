@@ -58,7 +58,8 @@ def test_list_names_every_table_and_its_steps():
             'semanticmim-tab1-linear'} <= set(TABLES)
 
 
-@pytest.mark.parametrize('name', ['mixedae-tab1-in1k', 'mrmae-tab3', 'semanticmim-tab1-linear'])
+@pytest.mark.parametrize('name', ['mixedae-tab1-in1k', 'mrmae-tab3', 'mrmae-tab4',
+                                  'semanticmim-tab1-linear'])
 def test_a_table_runs_end_to_end_with_smoke(name, tmp_path):
     work_dir = str(tmp_path / name)
     proc = run_tool(['tools/reproduce.py', name, *CPU, '--work-dir', work_dir])

@@ -3,6 +3,7 @@ import os
 import os.path as osp
 from typing import Dict, Optional, Union
 
+from mmengine.config import Config
 from mmengine.dist import master_only
 from mmengine.runner import Runner
 from torch.utils.data import DataLoader
@@ -11,6 +12,7 @@ from mimtoolkit.utils import ConfigError
 from ..hooks.random_state_hook import gather_random_states
 from .compile_blocks import compile_blocks
 from .device_augment_check import check_device_augment
+from .text_cached_config import TextCachedConfig
 
 SHARD_SAMPLERS = ('ShardSampler', 'mimtoolkit.ShardSampler')
 
@@ -39,11 +41,19 @@ class MIMRunner(Runner):
     - ``compile=True`` (``tools/train.py --compile``) compiles the model
       block by block (:func:`compile_blocks`) instead of mmengine's whole
       ``train_step``.
+    - its ``cfg`` formats its text once (:class:`TextCachedConfig`), not at every
+      checkpoint save.
     - ``randomness.deterministic=True`` also sets ``CUBLAS_WORKSPACE_CONFIG``
       (``:4096:8`` unless set): under ``torch.use_deterministic_algorithms``
       cuBLAS refuses to run without it, so mmengine's switch alone stops a
       GPU run at its first matrix product.
     """
+
+    def __init__(self, *args, **kwargs) -> None:
+        cfg = kwargs.get('cfg')
+        if isinstance(cfg, Config):  # yapf formats its text once, not at every checkpoint
+            kwargs['cfg'] = TextCachedConfig.of(cfg)
+        super().__init__(*args, **kwargs)
 
     def set_randomness(self, seed, diff_rank_seed: bool = False,
                        deterministic: bool = False) -> None:
