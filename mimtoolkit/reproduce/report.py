@@ -32,8 +32,7 @@ def markdown(table: Table, results: Dict[str, dict], smoke: bool) -> str:
             if cell is None:
                 row += ['—', '—']
                 continue
-            step = table.step(cell.step)
-            row += [number(results[cell.step]['metrics'][step.metric]), number(cell.paper)]
+            row += [number(table.value(cell, results)), number(cell.paper)]
         lines.append('| ' + ' | '.join(row) + ' |')
     lines += [''] + [f'- {note}' for note in table.notes]
     return '\n'.join(lines) + '\n'

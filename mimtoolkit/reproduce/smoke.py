@@ -4,10 +4,12 @@ The shrunk config keeps every part the shipped one builds (pretrainer, masker, m
 teachers, classifier, optimizer, schedulers, hooks) and changes only sizes:
 
 - data: a folder of real JPEGs from scikit-image's photos (:func:`make_smoke_images`, classes
-  as sub-folders, mmpretrain's ``CustomDataset``) replaces every split; the pipeline keeps its
-  transforms with their sizes cut to the smoke image size;
+  as sub-folders, mmpretrain's ``CustomDataset``; for a COCO detector, COCO instances made from
+  the same photos, :func:`~mimtoolkit.reproduce.transfer_data.make_coco`) replaces every split;
+  the pipeline keeps its transforms with their sizes cut to the smoke image size;
 - iterations: one epoch of a few batches (or a few iterations), a checkpoint at its end;
 - the device: mmengine's CUDA-only ``AmpOptimWrapper`` becomes ours (bf16 on a CPU);
+- detectors keep boxes of any score at test time (an untrained one has none above 0.05);
 - image size: 32 px where the config trains at 32 px or less, 64 px otherwise, in 4 x 4
   patches (``patch_size`` = size / 4; ConvViT's stride is 16 at 64 px);
 - model width: the backbone (``arch``) becomes 32 wide with 4 layers and 2 heads; every
@@ -86,7 +88,12 @@ class Shrinker:
         self.width = widths[-1] if isinstance(widths, (list, tuple)) else widths
         self.depth = sizes['depths'][-1] if self.conv else sizes['num_layers']
         neck = self.models[0].get('neck') or {}
-        self.decoder_width = neck.get('decoder_embed_dim') if isinstance(neck, dict) else None
+        decoder_width = neck.get('decoder_embed_dim') if isinstance(neck, dict) else None
+        #: full width -> smoke width: the backbone's and the decoder's
+        self.widths = {decoder_width: DECODER_WIDTH} if decoder_width else {}
+        self.widths[self.width] = WIDTH
+        #: ... and in a list of widths (a pyramid's inputs) ConvViT's stage widths too
+        self.stage_widths = dict(zip(widths[:-1], CONV_WIDTHS[:-1])) if self.conv else {}
         full_size = backbone.get('img_size', 224)
         full_size = full_size[0] if isinstance(full_size, (list, tuple)) else full_size
         self.size = 32 if full_size <= 32 else 64
@@ -95,12 +102,11 @@ class Shrinker:
 
     # -- model ------------------------------------------------------------
     def new_width(self, value: Any) -> Any:
-        """The smoke width of a width the config derived from the backbone or decoder."""
-        if value == self.width:
-            return WIDTH
-        if self.decoder_width and value == self.decoder_width:
-            return DECODER_WIDTH
-        return value
+        """The smoke width of a width the config derived from the backbone or decoder (a list:
+        each of its widths)."""
+        if isinstance(value, (list, tuple)):
+            return [{**self.stage_widths, **self.widths}.get(v, v) for v in value]
+        return self.widths.get(value, value)
 
     def backbone(self, backbone: dict) -> None:
         """The backbone (or a teacher encoder like it) at smoke size, in place."""
@@ -128,7 +134,7 @@ class Shrinker:
         if not isinstance(part, dict):
             return
         for key, value in list(part.items()):
-            if key in WIDTH_KEYS and isinstance(value, int):
+            if key in WIDTH_KEYS and isinstance(value, (int, list, tuple)):
                 part[key] = self.new_width(value)
             elif key == 'decoder_embed_dim':
                 part[key] = DECODER_WIDTH
@@ -161,8 +167,9 @@ class Shrinker:
                     self.part(value)
             use_stand_in_weights(model, stand_ins, {}, keep)
         pre = self.cfg.model.get('data_preprocessor') or {}
-        if pre.get('size'):
-            pre['size'] = (self.size, self.size)
+        for part in [pre, *(pre.get('batch_augments') or [])]:  # e.g. mmdet's fixed-size pad
+            if isinstance(part, dict) and part.get('size'):
+                part['size'] = (self.size, self.size)
 
     # -- data and schedule ------------------------------------------------
     def pipeline(self, pipeline: List[dict]) -> List[dict]:
@@ -182,13 +189,20 @@ class Shrinker:
         return out
 
     def loader(self, loader: dict, split: str) -> None:
-        """A data loader on the smoke images, in place."""
+        """A data loader on the smoke images (COCO instances for a detector), in place."""
         dataset = loader.dataset
         while 'pipeline' not in dataset and 'dataset' in dataset:
             dataset = dataset.dataset
         pipeline = self.pipeline(list(dataset.get('pipeline') or []))
-        loader.dataset = dict(type='CustomDataset', data_root=self.data_root, data_prefix=split,
-                              pipeline=pipeline, serialize_data=False)  # no gc.collect()
+        if str(dataset.get('type', '')).endswith('CocoDataset'):
+            loader.dataset = dict(
+                type=dataset.type, data_root=self.coco_root(),
+                ann_file=f'annotations/instances_{split}.json', data_prefix=dict(img=f'{split}/'),
+                filter_cfg=dataset.get('filter_cfg'), pipeline=pipeline, serialize_data=False)
+        else:
+            loader.dataset = dict(type='CustomDataset', data_root=self.data_root,
+                                  data_prefix=split, pipeline=pipeline,
+                                  serialize_data=False)  # no gc.collect()
         loader.num_workers = 0
         loader.persistent_workers = False
         if 'batch_sampler' in loader and loader.batch_sampler:
@@ -196,6 +210,27 @@ class Shrinker:
         else:
             loader.batch_size = BATCH
         loader.pop('prefetch_factor', None)
+
+    def coco_root(self) -> str:
+        """The smoke COCO-instances folder (next to the smoke images), made once."""
+        from .transfer_data import make_coco
+        root = osp.join(osp.dirname(self.data_root), 'smoke_coco')
+        if not osp.isdir(osp.join(root, 'annotations')):
+            make_coco(root, size=self.size, num_train=4, num_val=2, min_area=20)
+        return root
+
+    def evaluators(self) -> None:
+        """COCO evaluators read the smoke annotations; a detector keeps boxes of any score
+        (an untrained one scores every box below mmdet's 0.05 and COCO's metric, given no
+        box, gives no number)."""
+        rcnn = (self.cfg.model.get('test_cfg') or {}).get('rcnn')
+        if isinstance(rcnn, dict) and 'score_thr' in rcnn:
+            rcnn['score_thr'] = 0.0
+        for key in ('val_evaluator', 'test_evaluator'):
+            evaluator = self.cfg.get(key)
+            if isinstance(evaluator, dict) and evaluator.get('ann_file'):
+                evaluator.ann_file = osp.join(self.coco_root(), 'annotations',
+                                              'instances_val.json')
 
     def schedule(self) -> None:
         """One epoch (or 2 iterations), a checkpoint and a validation at its end."""
@@ -236,6 +271,7 @@ def shrink_config(cfg: Config, data_root: str, stand_ins: str,
         loader = cfg.get(f'{split}_dataloader')
         if loader:
             shrink.loader(loader, 'val')
+    shrink.evaluators()
     shrink.schedule()
     shrink.optim_wrapper()
     return cfg

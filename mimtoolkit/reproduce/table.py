@@ -22,6 +22,8 @@ class Step:
         joins (tuple[str]): An ensemble step: no training; these steps' checkpoints are
             joined (``tools/model_converters/ensemble_checkpoint.py``) into the checkpoint of
             ``config``, a ``ClassifierEnsemble``, which is tested.
+        scale (float): Multiplies every metric of the step for the table (100 for COCO's
+            mAP, a fraction, where papers print percent).
     """
     name: str
     config: str
@@ -29,6 +31,7 @@ class Step:
     options: Tuple[str, ...] = ()
     metric: Optional[str] = None
     joins: Tuple[str, ...] = ()
+    scale: float = 1.0
 
     @property
     def needs(self) -> Tuple[str, ...]:
@@ -38,9 +41,11 @@ class Step:
 
 @dataclass(frozen=True)
 class Cell:
-    """One number of a table: the step that reproduces it and the paper's value."""
+    """One number of a table: the step that reproduces it, the paper's value, and the step's
+    metric it reads (None: the step's own ``metric``)."""
     step: str
     paper: Optional[float]
+    metric: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,11 @@ class Table:
         """The step called ``name``."""
         return next(s for s in self.steps if s.name == name)
 
+    def value(self, cell: Cell, results: Dict[str, dict]) -> float:
+        """The reproduced number of ``cell`` from the steps' records."""
+        step = self.step(cell.step)
+        return results[cell.step]['metrics'][cell.metric or step.metric] * step.scale
+
 
 def pretrain(name: str, config: str, teacher: Optional[str] = None,
              teacher_key: str = 'model.distill_head.teacher.checkpoint') -> Step:
@@ -90,7 +100,8 @@ def pretrain(name: str, config: str, teacher: Optional[str] = None,
 
 
 def evaluate(name: str, config: str, pretrained: Optional[str],
-             metric: str = 'accuracy/top1', options: Tuple[str, ...] = ()) -> Step:
+             metric: str = 'accuracy/top1', scale: float = 1.0) -> Step:
     """A fine-tune / probe / transfer step from ``pretrained``'s checkpoint (None: from
-    scratch), giving ``metric``."""
-    return Step(name, config, ((INIT, pretrained), ) if pretrained else (), options, metric)
+    scratch), giving ``metric`` (times ``scale``)."""
+    return Step(name, config, ((INIT, pretrained), ) if pretrained else (), metric=metric,
+                scale=scale)

@@ -12,11 +12,17 @@ from .table import Step, Table
 
 
 class StepFailed(Exception):
-    """A step's run exited non-zero; ``str()`` is the line to show, with its log."""
+    """A step's run failed; ``str()`` is the line to show, with its log.
 
-    def __init__(self, step: Step, stage: str, code: int, log: str) -> None:
-        super().__init__(f'step {step.name!r} ({stage} of {step.config}) failed with exit code '
-                         f'{code}; its log: {log}')
+    Args:
+        step (Step): The step.
+        stage (str): What failed (``'training'``, ``'testing'``...).
+        how (str): How: ``'failed with exit code 2'``...
+        log (str): The log to read.
+    """
+
+    def __init__(self, step: Step, stage: str, how: str, log: str) -> None:
+        super().__init__(f'step {step.name!r} ({stage} of {step.config}) {how}; its log: {log}')
 
 
 def fork_call(fn: Callable[[], int], log: str) -> int:
@@ -130,7 +136,7 @@ class TableRun:
             else:
                 code = int(not self.config(step, options, keep))
             if code:
-                raise StepFailed(step, 'the smoke config', code, log)
+                raise StepFailed(step, 'the smoke config', f'failed with exit code {code}', log)
             options = []
         if step.joins:  # an ensemble: the members' checkpoints joined, nothing trained
             checkpoint = osp.join(folder, 'ensemble.pth')
@@ -153,9 +159,9 @@ class TableRun:
             self.launch(step, 'testing', test + (['--cfg-options', *options] if options else []),
                         osp.join(folder, 'test.log'))
             metrics = json.load(open(out))
-            if step.metric not in metrics:
-                raise KeyError(f'step {step.name!r}: {out} has no {step.metric!r} '
-                               f'(it has {sorted(metrics)})')
+            if step.metric not in metrics:  # e.g. a detector that detected nothing at all
+                raise StepFailed(step, 'testing', f'gave no {step.metric!r} (its metrics: '
+                                 f'{sorted(metrics)})', osp.join(folder, 'test.log'))
         record = dict(config=step.config, options=wired, checkpoint=checkpoint,
                       metrics=metrics, smoke=self.smoke, seconds=round(time.time() - start, 1))
         with open(osp.join(folder, 'result.json.tmp'), 'w') as f:
@@ -185,4 +191,4 @@ class TableRun:
                 code = subprocess.call(cmd, cwd=self.repo, env=env, stdout=f,
                                        stderr=subprocess.STDOUT)
         if code != 0:
-            raise StepFailed(step, stage, code, log)
+            raise StepFailed(step, stage, f'failed with exit code {code}', log)

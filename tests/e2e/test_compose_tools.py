@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from ..conftest import run_tool
-from ..transfer_fixtures import make_ade20k
+from mimtoolkit.reproduce.transfer_data import make_ade20k
 from .downstream_configs import seg_config, train_downstream
 from .helpers import SMALL_PHOTO_RUN, loss_went_down, scalars
 

@@ -36,15 +36,14 @@ def check_table(table, work_dir: str, stdout: str) -> None:
             assert key_of(cfg, key) == results[source]['checkpoint'], (step.name, key)
             assert results[source]['checkpoint'].startswith(osp.join(work_dir, source))
         if step.metric:
-            assert 0 <= results[step.name]['metrics'][step.metric] <= 100
+            assert 0 <= results[step.name]['metrics'][step.metric] * step.scale <= 100
     text = open(osp.join(work_dir, 'results.md')).read()
     assert text in stdout and 'Smoke run' in text
     for label, cells in table.rows:
         line = next(row for row in text.splitlines() if row.startswith(f'| {label} |'))
         for cell in cells:
             if cell is not None:
-                ours = results[cell.step]['metrics'][table.step(cell.step).metric]
-                assert f'| {ours:.2f} |' in line, line
+                assert f'| {table.value(cell, results):.2f} |' in line, line
                 assert cell.paper is None or f'| {cell.paper:.2f} |' in line, line
 
 

@@ -11,7 +11,7 @@ import torch
 
 from mimtoolkit.registry import MODELS
 from ..conftest import free_port, run_tool, tiny_mae_cfg, tiny_maskfeat_cfg
-from ..transfer_fixtures import make_ade20k, make_coco, make_voc
+from mimtoolkit.reproduce.transfer_data import make_ade20k, make_coco, make_voc
 from .downstream_configs import (ARCH, CONV_ARCH, KINDS, check_backbone_log, det_config,
                                  evaluate_downstream, seg_config, train_downstream, voc_config)
 

@@ -8,7 +8,7 @@ from mimtoolkit.registry import MODELS
 from ..conftest import CUDA_TOOL_ENV, free_port, run_tool, tiny_mae_cfg
 from ..e2e.downstream_configs import ARCH, det_config, seg_config, train_downstream
 from ..e2e.helpers import photo_config, scalars
-from ..transfer_fixtures import make_ade20k, make_coco
+from mimtoolkit.reproduce.transfer_data import make_ade20k, make_coco
 
 pytestmark = [pytest.mark.cuda, pytest.mark.slow]
 
