@@ -1,6 +1,7 @@
 """The shipped ADE20K UperNet and COCO Cascade Mask R-CNN configs, shrunk to CPU size (model
 widths, image sizes, iterations) and pointed at the real-format fixtures of
-``mimtoolkit/reproduce/transfer_data.py``; a pretraining checkpoint comes in through ``--cfg-options``."""
+``mimtoolkit/reproduce/transfer_data.py``; a pretraining checkpoint comes in through
+``--cfg-options``."""
 import json
 import os.path as osp
 from typing import List, Tuple
