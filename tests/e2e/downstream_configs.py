@@ -88,30 +88,19 @@ optim_wrapper = dict(type='OptimWrapper')
 
 
 #: MR-MAE's own COCO recipe (Mask R-CNN, ViTDet's simple feature pyramid), per kind.
-SFP_CONFIGS = {
-    'vit': 'mrmae_vit-base-p16_mask-rcnn_sfp_8xb2-amp-lsj-25e_coco.py',
-    'convvit': 'mrmae_convvit-base-p16_mask-rcnn_sfp_8xb2-amp-lsj-25e_coco.py',
-}
-
-
 def det_config(tmp, kind: str, coco_root: str, arch: dict = ARCH,
-               num_proxy_tokens: int = 4, simple_pyramid: bool = False) -> str:
-    """The shipped Cascade Mask R-CNN config of ``kind`` (with ``simple_pyramid``: MR-MAE's
-    Mask R-CNN + simple feature pyramid config), shrunk (see ``tiny_backbone``)."""
+               num_proxy_tokens: int = 4) -> str:
+    """The shipped Cascade Mask R-CNN config of ``kind``, shrunk (see ``tiny_backbone``).
+    (MR-MAE's Mask R-CNN + simple feature pyramid configs run, shrunk, in
+    ``tools/reproduce.py mrmae-tab3 --smoke``: tests/e2e/test_reproduce.py.)"""
     backbone, channels = tiny_backbone(kind, arch, num_proxy_tokens)
     fpn = dict(type='FPN', in_channels=channels, out_channels=256, num_outs=5)
-    if simple_pyramid:
-        neck = dict(in_channels=channels if kind == 'convvit' else channels[:1] * 4)
-        if kind == 'vit':  # the last layer only, rescaled x2 .. x0.25 at patch 8
-            backbone.update(out_indices=[arch['num_layers'] - 1])
-            neck.update(scale_factors=[2.0, 1.0, 0.5, 0.25])
-    elif kind == 'convvit':
+    if kind == 'convvit':
         neck = dict(_delete_=True, **fpn)
     else:
         neck = [dict(type='mimtoolkit.ViTPyramidNeck', embed_dim=channels[0],
                      rescales=[2, 1, 0.5, 0.25], norm_cfg=dict(type='BN')), fpn]
-    shipped = (SFP_CONFIGS if simple_pyramid else DET_CONFIGS)[kind]
-    text = f"""_base_ = [{osp.join(REPO, 'configs/downstream/coco', shipped)!r}]
+    text = f"""_base_ = [{osp.join(REPO, 'configs/downstream/coco', DET_CONFIGS[kind])!r}]
 model = dict(
     backbone={backbone!r},
     neck={neck!r},
@@ -146,10 +135,7 @@ default_hooks = dict(logger=dict(interval=1))
 # the shipped AutoAmpOptimWrapper, in bf16 as --amp picks on A100/H100 (RoIAlign in fp32)
 optim_wrapper = dict(dtype='bfloat16')
 """
-    if simple_pyramid:  # the shipped LSJ batches pad to 1024
-        text += ("model['data_preprocessor'] = dict(batch_augments=[\n"
-                 "    dict(type='BatchFixedSizePad', size=(96, 96), pad_mask=True)])\n")
-    path = osp.join(tmp, f'{"sfp" if simple_pyramid else "cascade"}_{kind}.py')
+    path = osp.join(tmp, f'cascade_{kind}.py')
     with open(path, 'w') as f:
         f.write(text)
     return path

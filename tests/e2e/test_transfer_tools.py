@@ -88,16 +88,6 @@ def test_cascade_mask_rcnn_on_coco_trains_and_scores_from_a_pretraining_checkpoi
                                                      metrics)
 
 
-@pytest.mark.parametrize('kind', ['vit', 'convvit'])
-def test_mrmae_mask_rcnn_with_the_simple_pyramid_trains_and_scores(kind, data, tmp_path):
-    config = det_config(str(tmp_path), kind, data['coco'], simple_pyramid=True)
-    log, metrics = train_downstream(config, data['ckpts'][kind], str(tmp_path / 'work'))
-    check_backbone_log(log, kind)
-    assert 'SimpleFeaturePyramid' in log and 'MaskRCNN' in log
-    for task in ('bbox', 'segm'):
-        assert -1.0 <= metrics[f'coco/{task}_mAP'] <= 1.0
-
-
 def test_voc_frozen_probe_trains_at_the_loss_size_and_scores_at_the_input_size(data, tmp_path):
     config = voc_config(str(tmp_path), data['voc'])
     log, metrics = train_downstream(config, data['ckpts']['vit-proxies'], str(tmp_path / 'work'))
