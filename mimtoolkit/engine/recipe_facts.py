@@ -13,6 +13,7 @@ The learning rate is the optimizer's as built; where the config has
 (mmengine multiplies by batch / ``base_batch_size``), and ``'auto_scale_lr
 base'`` is that base, so both ways of running keep the paper's rate.
 """
+import contextlib
 import copy
 import inspect
 import os.path as osp
@@ -85,8 +86,10 @@ class RecipeFacts:
     # -- the built objects ------------------------------------------------
     @cached_property
     def model(self) -> nn.Module:
-        """nn.Module: The model, built in the config's scope."""
-        with DefaultScope.overwrite_default_scope(self.cfg.default_scope):
+        """nn.Module: The model, built in the config's scope, its weights not filled
+        (:func:`weights_left_unfilled`; a teacher's or tokenizer's checkpoint still loads)."""
+        with DefaultScope.overwrite_default_scope(self.cfg.default_scope), \
+                weights_left_unfilled():
             return MODELS.build(self.cfg.model)
 
     @cached_property
@@ -409,6 +412,28 @@ def _topk_keys(f: RecipeFacts) -> Optional[str]:
 
 def _proxy_readout(f: RecipeFacts) -> Optional[str]:
     return f.backbone.proxy_readout if f.backbone.num_proxy_tokens else None
+
+
+#: The ``torch.nn.init`` fills a module runs when it is built (``reset_parameters``).
+INIT_FILLS = ('uniform_', 'normal_', 'trunc_normal_', 'constant_', 'ones_', 'zeros_',
+              'kaiming_uniform_', 'kaiming_normal_', 'xavier_uniform_', 'xavier_normal_')
+
+
+@contextlib.contextmanager
+def weights_left_unfilled():
+    """Build modules without filling their weights (``torch.nn.init``'s fills do nothing).
+
+    A recipe is read from a model's structure (its parameters' names, shapes, groups, flags),
+    never from its values; filling a ViT-B's 86 M weights takes most of its build time.
+    """
+    saved = {name: getattr(torch.nn.init, name) for name in INIT_FILLS}
+    try:
+        for name in INIT_FILLS:
+            setattr(torch.nn.init, name, lambda tensor, *args, **kwargs: tensor)
+        yield
+    finally:
+        for name, fill in saved.items():
+            setattr(torch.nn.init, name, fill)
 
 
 #: field -> (reader, what it reads). docs/recipes.md uses these names.

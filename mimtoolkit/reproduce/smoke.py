@@ -7,7 +7,8 @@ teachers, classifier, optimizer, schedulers, hooks) and changes only sizes:
   as sub-folders, mmpretrain's ``CustomDataset``; for a COCO detector, COCO instances made from
   the same photos, :func:`~mimtoolkit.reproduce.transfer_data.make_coco`) replaces every split;
   the pipeline keeps its transforms with their sizes cut to the smoke image size;
-- iterations: one epoch of a few batches (or a few iterations), a checkpoint at its end;
+- iterations: one epoch of a few batches (or 2 iterations), a checkpoint at its end, no
+  validation while training (the step's ``tools/test.py`` gives its number);
 - the device: mmengine's CUDA-only ``AmpOptimWrapper`` becomes ours (bf16 on a CPU);
 - detectors keep boxes of any score at test time (an untrained one has none above 0.05);
 - image size: 32 px where the config trains at 32 px or less, 64 px otherwise, in 4 x 4
@@ -225,7 +226,7 @@ class Shrinker:
         box, gives no number)."""
         rcnn = (self.cfg.model.get('test_cfg') or {}).get('rcnn')
         if isinstance(rcnn, dict) and 'score_thr' in rcnn:
-            rcnn['score_thr'] = 0.0
+            rcnn.update(score_thr=0.0, max_per_img=10)  # 10 boxes: their masks are the cost
         for key in ('val_evaluator', 'test_evaluator'):
             evaluator = self.cfg.get(key)
             if isinstance(evaluator, dict) and evaluator.get('ann_file'):
@@ -233,13 +234,13 @@ class Shrinker:
                                               'instances_val.json')
 
     def schedule(self) -> None:
-        """One epoch (or 2 iterations), a checkpoint and a validation at its end."""
+        """One epoch (or 2 iterations), a checkpoint at its end."""
         cfg = self.cfg
         by_epoch = 'max_epochs' in cfg.train_cfg
         length = dict(max_epochs=1) if by_epoch else dict(max_iters=2)
         cfg.train_cfg.update(length)
-        if 'val_interval' in cfg.train_cfg:
-            cfg.train_cfg.val_interval = 1 if by_epoch else 2
+        if 'val_interval' in cfg.train_cfg:  # no validation while training: tools/test.py
+            cfg.train_cfg.val_interval = 2 if by_epoch else 3  # gives the number
         hooks = cfg.default_hooks
         hooks.checkpoint.update(interval=1 if by_epoch else 2, max_keep_ckpts=1)
         hooks.logger.interval = 1

@@ -15,7 +15,7 @@ def table(tmp_path, *extra):
     return subprocess.run(
         ['bash', 'tools/benchmarks/small_scale.sh', '--work-dir', str(tmp_path / 'runs'),
          '--out', str(tmp_path / 'results.md'), '--only', 'MaskFeat', 'SemanticMIM-MaskFeat',
-         '--images', '128', '--seeds', '1', '--mae-seeds', '1', '--bank', '200', '--val', '100',
+         '--images', '128', '--seeds', '1', '--mae-seeds', '1', '--bank', '100', '--val', '50',
          *extra], cwd=REPO, capture_output=True, text=True, check=True)
 
 
@@ -73,8 +73,8 @@ def test_a_row_repeats_exactly_and_records_what_made_it(tmp_path):
     for copy in ('first', 'second'):
         subprocess.run(
             ['bash', 'tools/benchmarks/small_scale.sh', '--work-dir', str(tmp_path / copy),
-             '--out', str(tmp_path / f'{copy}.md'), '--only', 'MixedAE', '--images', '128',
-             '--seeds', '1', '--mae-seeds', '1', '--bank', '200', '--val', '100',
+             '--out', str(tmp_path / f'{copy}.md'), '--only', 'MixedAE', '--images', '64',
+             '--seeds', '1', '--mae-seeds', '1', '--bank', '100', '--val', '50',
              '--threads', '2'], cwd=REPO, capture_output=True, text=True, check=True)
         results.append(json.load(open(tmp_path / copy / 'MixedAE' / 'seed0' / 'result.json')))
         topk.append(json.load(open(tmp_path / copy / 'topk_MixedAE_seed0.json'))['accuracy'])
