@@ -242,7 +242,8 @@ class Shrinker:
         if 'val_interval' in cfg.train_cfg:  # no validation while training: tools/test.py
             cfg.train_cfg.val_interval = 2 if by_epoch else 3  # gives the number
         hooks = cfg.default_hooks
-        hooks.checkpoint.update(interval=1 if by_epoch else 2, max_keep_ckpts=1)
+        hooks.checkpoint.update(interval=1 if by_epoch else 2, max_keep_ckpts=1,
+                                save_best=None)  # the last checkpoint is the step's
         hooks.logger.interval = 1
 
     def optim_wrapper(self) -> None:
