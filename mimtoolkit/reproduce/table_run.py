@@ -103,9 +103,10 @@ class TableRun:
         wired = [f'{key}={results[source]["checkpoint"]}' for key, source in step.checkpoints]
         return wired + list(step.options)
 
-    def config(self, step: Step, options: List[str], keep: List[str]) -> str:
-        """Write the smoke config of ``step`` (with ``options`` merged, the checkpoints in
-        ``keep`` left as they are); its path."""
+    def write_smoke_config(self, step: Step, options: List[str], keep: List[str],
+                           path: str) -> None:
+        """Write the smoke config of ``step`` to ``path`` (with ``options`` merged, the
+        checkpoints in ``keep`` left as they are)."""
         from argparse import Namespace
 
         from mmengine.config import Config, DictAction
@@ -117,9 +118,7 @@ class TableRun:
             cfg.merge_from_dict(parsed.options)
         data = make_smoke_images(osp.join(self.work_dir, 'smoke_images'))
         shrink_config(cfg, data, osp.join(self.work_dir, 'stand_ins'), keep)
-        path = osp.join(self.folder(step), 'smoke_config.py')
         cfg.dump(path)
-        return path
 
     def run_step(self, step: Step, results: Dict[str, dict]) -> dict:
         """Train (resuming where a checkpoint is), test where the step gives a number."""
@@ -132,11 +131,13 @@ class TableRun:
             log = osp.join(folder, 'prepare.log')
             config = osp.join(folder, 'smoke_config.py')
             if self.gpus == 0:  # torch ops (stand-in weights) in a fork, not in this process
-                code = fork_call(lambda: int(not self.config(step, options, keep)), log)
+                code = fork_call(
+                    lambda: self.write_smoke_config(step, options, keep, config) or 0, log)
+                if code:
+                    raise StepFailed(step, 'the smoke config', f'failed with exit code {code}',
+                                     log)
             else:
-                code = int(not self.config(step, options, keep))
-            if code:
-                raise StepFailed(step, 'the smoke config', f'failed with exit code {code}', log)
+                self.write_smoke_config(step, options, keep, config)
             options = []
         if step.joins:  # an ensemble: the members' checkpoints joined, nothing trained
             checkpoint = osp.join(folder, 'ensemble.pth')
