@@ -68,9 +68,11 @@ demo: install
 # one pytest worker per core (2 on the CI machine); TEST_WORKERS=0 runs in one process.
 # --dist loadfile keeps a test file on one worker, so its module fixtures (training runs,
 # stand-in teachers) are made once. (loadgroup would split files finer, but pytest 9.2 ignores
-# the node ids xdist 3.8 rewrites for it.)
+# the node ids xdist 3.8 rewrites for it.) Files go out in collection order, slow files first
+# (tests/conftest.py: slow_files_first), not xdist's most-tests-first, which left the long
+# end-to-end files to one worker at the end.
 TEST_WORKERS ?= 2
-PYTEST := $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: install-ops
 	$(PYTEST) tests
