@@ -239,8 +239,9 @@ class Shrinker:
         by_epoch = 'max_epochs' in cfg.train_cfg
         length = dict(max_epochs=1) if by_epoch else dict(max_iters=2)
         cfg.train_cfg.update(length)
-        if 'val_interval' in cfg.train_cfg:  # no validation while training: tools/test.py
-            cfg.train_cfg.val_interval = 2 if by_epoch else 3  # gives the number
+        if 'val_interval' in cfg.train_cfg:  # no validation while training (mmengine's loops
+            cfg.train_cfg.val_begin = 2 if by_epoch else 3  # also validate at the end, unless
+            # it is before val_begin): tools/test.py gives the number
         hooks = cfg.default_hooks
         hooks.checkpoint.update(interval=1 if by_epoch else 2, max_keep_ckpts=1,
                                 save_best=None)  # the last checkpoint is the step's

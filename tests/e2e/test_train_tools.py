@@ -96,19 +96,6 @@ def test_fashion_mnist_configs_train(config, loss, tmp_path):
     assert len(records) == 20 and loss_went_down(records, loss)
 
 
-def test_dist_train_two_processes_with_gloo(tmp_path):
-    work_dir = str(tmp_path)
-    proc = run_tool(['tools/dist_train.sh', MAE_SKIMAGE, '2', '--work-dir', work_dir,
-                     '--cfg-options', *SMALL, 'train_cfg.max_epochs=2',
-                     'train_dataloader.batch_size=8'],
-                    env_extra=dict(PORT=free_port()))
-    log = proc.stdout + proc.stderr
-    assert 'Distributed launcher: pytorch' in log or "'world_size': 2" in log or \
-        'world_size: 2' in log
-    assert len(scalars(work_dir)) == 10  # 68 images / (2 x 8) = 5 iterations an epoch (rank 0)
-    assert osp.isfile(osp.join(work_dir, 'epoch_2.pth'))
-
-
 def test_resume_from_a_missing_checkpoint_names_resume(tmp_path):
     missing = str(tmp_path / 'missing.pth')
     proc = run_tool(['tools/train.py', MAE_SKIMAGE, '--work-dir', str(tmp_path), '--resume',
