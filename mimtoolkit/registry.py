@@ -129,7 +129,8 @@ def parts_of_kind(kind: str) -> Dict[str, Type]:
     """
     if kind not in PART_KINDS:
         raise ValueError(f'parts_of_kind: kind={kind!r} is not one of {PART_KINDS}')
-    import mimtoolkit.models  # noqa: F401  (registers every part)
+    # every part is registered: this module's parent package (``mimtoolkit``) imports
+    # mimtoolkit.models before anyone can import this module
     from mimtoolkit.utils.errors import ConfigError
     try:
         load_transfer_parts()

@@ -2,7 +2,7 @@
 
 ``tests/config_losses.json`` holds the values the code computed *before* the heads took their
 losses as registered parts (generated at commit 7e04396 by ``python -m tests.config_losses``);
-``tests/models/test_losses.py`` recomputes them with today's code and requires equality to
+``tests/models/losses/test_losses.py`` recomputes them with today's code and requires equality to
 float precision. Regenerate the file only for a change that is meant to change a loss.
 A config added later gets its values when it is added (``python -m tests.config_losses
 --add-missing``, which leaves every other entry as it is): from then on it is held to them.
@@ -31,7 +31,7 @@ LOSS_SWAPS = ['configs/compose/mrmae-cosine_vit-base-p16_8xb128-amp-coslr-400e_i
 
 
 #: Configs added with the device-side augmentation: their parent's model with the data
-#: preprocessor that applies the augmentation (tests/models/test_losses.py holds them to it).
+#: preprocessor that applies the augmentation (tests/models/losses/test_losses.py holds them to it).
 DEVICE_AUG = {
     'configs/mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k_device-aug.py':
         'configs/mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py',

@@ -30,7 +30,8 @@ BAD = [
      r"model.mixer='PixelMixer' is invalid: MAE has no mixed-input branches"),
     ('i-MAE on a proxy-branch encoder',
      with_value(tiny_imae_cfg(), ('backbone', 'num_proxy_tokens'), 4),
-     r'model.backbone.num_proxy_tokens=4 is invalid: expected 0 for IMAE'),
+     r"model.backbone.type='ProxyViT' is invalid: expected an encoder that drops the masked "
+     r'patches for IMAE'),
     ('negative proxy count', with_value(MASKFEAT, ('backbone', 'num_proxy_tokens'), -1),
      r'backbone.num_proxy_tokens=-1 is invalid: expected an int >= 0'),
     ('fusion without the last layer', with_value(MAE, ('backbone', 'fusion_layers'), [0]),

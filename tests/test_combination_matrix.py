@@ -10,8 +10,9 @@ import itertools
 import pytest
 import torch
 
-from mimtoolkit.parts.tiny_examples import (LOSSES, MASKERS, SWITCHES, aux_head_examples,
-                                            loss_hosts, pretrainer_examples, write_tiny_weights)
+from mimtoolkit.parts.tiny_examples import (ALSO_BUILT, LOSSES, MASKERS, SWITCHES,
+                                            aux_head_examples, loss_hosts, pretrainer_examples,
+                                            write_tiny_weights)
 from mimtoolkit.registry import MODELS, parts_of_kind
 from mimtoolkit.utils import ConfigError
 
@@ -34,7 +35,8 @@ def test_every_part_has_a_matrix_example():
     assert sorted(parts_of_kind('pretrainer')) == sorted(['MAE', 'MaskFeat', 'BEiT', 'IMAE',
                                                           'MixedAE'])
     for kind in ('attention', 'block', 'backbone'):
-        assert set(parts_of_kind(kind)) <= set(SWITCHES), kind
+        covered = set(SWITCHES).union(*ALSO_BUILT.values())
+        assert set(parts_of_kind(kind)) <= covered, kind
     assert sorted(MASKERS) == sorted(parts_of_kind('masker'))
     assert aux_heads_of_registry() == sorted(['FeatureDistillHead', 'HomologousContrastiveHead',
                                               'MimicHead'])
@@ -47,8 +49,9 @@ def refusal(pretrainer, switch, aux, masker):
         return r'model.masker=.* None: MixedAE masks by mixing'
     if pretrainer != 'MixedAE' and not masker:
         return r'model.masker=None is invalid: expected a masker'
-    if switch == 'ProxyBlock' and mixing:
-        return r'model.backbone.num_proxy_tokens=2 is invalid: expected 0 for ' + pretrainer
+    if switch == 'ProxyViT' and mixing:
+        return (r"model.backbone.type='ProxyViT' is invalid: expected an encoder that drops "
+                r'the masked patches for ' + pretrainer)
     if switch == 'segments' and pretrainer != 'MixedAE':
         return r'model.backbone.num_segments=4 is invalid: expected 0 for ' + pretrainer
     if switch == 'ConvViT' and pretrainer == 'MixedAE':

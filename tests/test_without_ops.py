@@ -15,12 +15,14 @@ pytestmark = pytest.mark.slow
 #: without its ops (no ``mmcv._ext``: importing it fails, and finding it finds nothing).
 NO_OPS = "import sys\nsys.modules['mmcv._ext'] = None\n"
 PRETRAINING_TESTS = [
-    'tests/models/test_pretrainers.py', 'tests/models/test_imae.py',
-    'tests/models/test_mixedae.py', 'tests/models/test_mrmae.py',
-    'tests/models/test_proxy_block.py', 'tests/models/test_beit.py',
-    'tests/models/test_maskers.py', 'tests/models/test_mixers.py',
-    'tests/engine/test_amp_optim_wrapper.py', 'tests/engine/test_gradient_accumulation.py',
-    'tests/engine/test_nonfinite_guard.py', 'tests/engine/test_random_state_hook.py',
+    'tests/models/pretrainers/test_pretrainers.py', 'tests/models/pretrainers/test_imae.py',
+    'tests/models/pretrainers/test_mixedae.py', 'tests/models/pretrainers/test_mrmae.py',
+    'tests/models/backbones/test_proxy_vit.py', 'tests/models/pretrainers/test_beit.py',
+    'tests/models/maskers/test_maskers.py', 'tests/models/mixers/test_mixers.py',
+    'tests/engine/optimizers/test_amp_optim_wrapper.py',
+    'tests/engine/optimizers/test_gradient_accumulation.py',
+    'tests/engine/optimizers/test_nonfinite_guard.py',
+    'tests/engine/hooks/test_random_state_hook.py',
 ]
 
 

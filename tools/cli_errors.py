@@ -16,6 +16,9 @@ BUG_LINE = ('this is a bug in mimtoolkit or a library it uses, not in your confi
             'it with the command you ran, the config (the work dir\'s copy) and the traceback '
             'above, plus `pip freeze | grep -iE "torch|mm|timm"` (MIMTOOLKIT_TRACEBACK=1 shows '
             'the traceback of a config error too)')
+#: Frames of constructing besides ``__init__``: a metaclass's ``__call__`` (the pretrainers'
+#: ``CheckedAfterInit`` runs the whole ``__init__`` chain inside it).
+CONSTRUCTING = {'__call__'}
 #: An override of a field of a part that is None in the base config (mmengine's Config).
 NONE_PART = ('in child config cannot inherit from base',
              'a --cfg-options or child-config key sets a field of a part that is None in the '
@@ -71,7 +74,7 @@ def _binding_error(err: BaseException) -> bool:
     after = [f.f_code.co_name for f in frames[builds[-1] + 1:]]
     message = str(err)
     given = frames[builds[-1]].f_locals.get('args') or {}
-    if isinstance(err, TypeError) and set(after) == {'__init__'}:
+    if isinstance(err, TypeError) and set(after) - CONSTRUCTING == {'__init__'}:
         if 'unexpected keyword argument' in message:
             return message.rsplit("'", 2)[-2] in given
         return 'required positional argument' in message or 'required keyword-only' in message
@@ -95,7 +98,8 @@ def _library_refusal(err: BaseException) -> Optional[str]:
     if not starts or frames[-1].f_code.co_name != '__init__' or \
             not _is_library(frames[-1].f_code.co_filename):
         return None
-    if any(f.f_code.co_name != '__init__' for f in frames[starts[-1] + 1:]):
+    if any(f.f_code.co_name not in CONSTRUCTING | {'__init__'}
+           for f in frames[starts[-1] + 1:]):
         return None
     owner = frames[-1].f_locals.get('self')
     return type(owner).__name__ if owner is not None else None

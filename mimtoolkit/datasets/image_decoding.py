@@ -15,16 +15,8 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps
 
-#: The start and end markers of a JPEG.
-JPEG_SOI, JPEG_EOI = b'\xff\xd8', b'\xff\xd9'
 #: Pillow modes of more than 8 bits per channel (16-bit PNGs open as one of these).
 WIDE_MODES = ('I;16', 'I;16L', 'I;16B', 'I;16N', 'I')
-
-
-def is_jpeg(data: Union[bytes, torch.Tensor]) -> bool:
-    """Whether the bytes start as a JPEG does (the content, not the file name, decides)."""
-    head = bytes(data[:2].tolist()) if isinstance(data, torch.Tensor) else data[:2]
-    return len(data) > 2 and head == JPEG_SOI
 
 
 def as_byte_tensor(data: Union[bytes, torch.Tensor]) -> torch.Tensor:

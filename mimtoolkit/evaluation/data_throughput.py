@@ -19,7 +19,8 @@ import torch
 from PIL import Image
 from torchvision.io import ImageReadMode, decode_image, decode_jpeg, read_file
 
-from mimtoolkit.datasets.image_decoding import decode_jpegs, decode_rgb, is_jpeg
+from mimtoolkit.datasets.image_decoding import decode_jpegs, decode_rgb
+from mimtoolkit.functional.image_ops import is_jpeg
 
 
 def _decode_pillow(path: str):

@@ -3,8 +3,7 @@ import logging
 
 from mmengine.logging import MMLogger
 
-import mimtoolkit  # noqa: F401  (registers every part)
-from .catalogue import render
+from .catalogue import render  # (python -m imports the package first: every part registers)
 
 if __name__ == '__main__':
     MMLogger.get_current_instance().setLevel(logging.WARNING)

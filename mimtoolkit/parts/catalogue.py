@@ -92,7 +92,7 @@ def arguments(cls: type) -> List[tuple]:
 
 
 #: The class facts a pretrainer's build-time checks read.
-PRETRAINER_FACTS = ('accepts_mixer', 'needs_masker', 'supports_proxy_branch',
+PRETRAINER_FACTS = ('accepts_mixer', 'needs_masker', 'reads_masked_tokens',
                     'supports_segments', 'head_types', 'aux_fields', 'masks_clean_images')
 
 

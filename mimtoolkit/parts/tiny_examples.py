@@ -102,7 +102,7 @@ def pretrainer_examples(files: Dict[str, str]) -> Dict[str, dict]:
 
 def with_proxies(cfg: dict) -> dict:
     """Proxy tokens with their [MASK] branch; a pixel decoder becomes the branch's linear one."""
-    cfg = dict(cfg, backbone=dict(cfg['backbone'], num_proxy_tokens=2))
+    cfg = dict(cfg, backbone=dict(cfg['backbone'], type='ProxyViT', num_proxy_tokens=2))
     if cfg.get('neck', {}).get('type') == 'MAEPretrainDecoder':
         cfg['neck'] = dict(type='LinearPatchDecoder', in_channels=WIDTH, patch_size=8)
     return cfg
@@ -129,12 +129,16 @@ SWITCHES: Dict[str, Callable[[dict], dict]] = {
     'DenseAttention': lambda cfg: cfg,
     'HomologousAttention': with_backbone(attn_cfgs=[
         dict(type='DenseAttention'), dict(type='HomologousAttention', k_ratio=0.5)]),
-    'ProxyBlock': with_proxies,
+    'ProxyViT': with_proxies,
     'MIMViT': lambda cfg: cfg,
     'ConvViT': convvit,
     'segments': with_backbone(num_segments=4),
     'fusion': with_backbone(fusion_layers=[0, 1]),
 }
+
+
+#: Registered parts a switch builds besides its own (ProxyViT's [MASK] branch: ProxyBlocks).
+ALSO_BUILT = {'ProxyViT': ('ProxyBlock', )}
 
 
 def aux_head_examples(files: Dict[str, str]) -> Dict[str, dict]:

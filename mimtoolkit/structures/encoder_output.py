@@ -9,25 +9,59 @@ from .mask_info import MaskInfo
 
 @dataclass
 class EncoderOutput:
-    """What a MIM encoder returns in pretraining.
+    """What a MIM encoder returns in pretraining, by part.
+
+    A pretrainer or head reads which parts are there, never the backbone's
+    flags: ``masked`` is None exactly when the encoder dropped the masked
+    patches (MAE); an encoder that replaces them with [MASK] (MaskFeat, BEiT)
+    or runs a [MASK] branch (SemanticMIM's proxies) gives a token there too.
 
     Attributes:
-        tokens (Tensor): (B, 1 + N, C) final-normed tokens: [CLS] first, then
-            the N patch tokens the encoder ran on (the visible ones when masked
-            tokens are dropped; all L when they are replaced by a mask token).
+        leading (Tensor): (B, T, C) the final-normed tokens before the
+            patches: [CLS] (T = 1), SemanticMIM's proxies (T = N) or none
+            (T = 0, ConvViT).
+        visible (Tensor): (B, N_vis, C) final-normed tokens at the visible
+            patches, in ``mask_info.ids_keep`` order; without a mask, every
+            patch in raster order.
+        masked (Tensor, optional): (B, L − N_vis, C) final-normed tokens at
+            the masked patches, in ``mask_info.ids_masked`` order; None where
+            the masked patches were dropped (or there is no mask).
         mask_info (MaskInfo, optional): The mask the encoder ran with.
-        hidden_states (dict[int, Tensor]): Outputs (B, 1 + N, C) of the layers
+        hidden_states (dict[int, Tensor]): Outputs (B, T + N, C) of the layers
             asked for with ``return_layers``, by 0-based layer index, before
-            the final norm.
-        num_extra_tokens (int): Tokens before the patch tokens (1: [CLS]).
+            the final norm: the sequence the layers ran on (leading tokens,
+            then the visible patches; every patch with [MASK] tokens).
     """
 
-    tokens: torch.Tensor
+    leading: torch.Tensor
+    visible: torch.Tensor
+    masked: Optional[torch.Tensor] = None
     mask_info: Optional[MaskInfo] = None
     hidden_states: Dict[int, torch.Tensor] = field(default_factory=dict)
-    num_extra_tokens: int = 1
 
     @property
-    def patch_tokens(self) -> torch.Tensor:
-        """Tensor: (B, N, C) the tokens after the extra ([CLS]) tokens."""
-        return self.tokens[:, self.num_extra_tokens:]
+    def num_leading(self) -> int:
+        """int: T, the tokens before the patches (also in ``hidden_states``)."""
+        return self.leading.shape[1]
+
+    @property
+    def has_every_patch(self) -> bool:
+        """bool: Whether there is a token at every patch (no mask, or ``masked`` given)."""
+        return self.mask_info is None or self.masked is not None
+
+    def every_patch(self) -> torch.Tensor:
+        """(B, L, C) a token at every patch, in raster order.
+
+        Raises:
+            ValueError: Where the masked patches were dropped (no token there).
+        """
+        if self.mask_info is None:
+            return self.visible
+        if self.masked is None:
+            raise ValueError('EncoderOutput.every_patch: the encoder dropped the masked patches '
+                             '(masked is None); read visible, or decode the masked ones')
+        return self.mask_info.restore(self.visible, self.masked)
+
+    def leading_and_visible(self) -> torch.Tensor:
+        """(B, T + N_vis, C) the leading tokens, then the visible patches (MAE's decoder input)."""
+        return torch.cat([self.leading, self.visible], dim=1)

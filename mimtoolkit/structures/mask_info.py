@@ -59,6 +59,20 @@ class MaskInfo:
         index = self.ids_masked.unsqueeze(-1).expand(-1, -1, patch_tokens.shape[-1])
         return torch.gather(patch_tokens, 1, index)
 
+    def restore(self, visible: torch.Tensor, masked: torch.Tensor) -> torch.Tensor:
+        """Visible and masked tokens back in raster order (the inverse of the two gathers).
+
+        Args:
+            visible (Tensor): (B, L_vis, C) in ``ids_keep`` order.
+            masked (Tensor): (B, L - L_vis, C) in ``ids_masked`` order.
+
+        Returns:
+            Tensor: (B, L, C).
+        """
+        tokens = torch.cat([visible, masked], dim=1)
+        index = self.ids_restore.unsqueeze(-1).expand(-1, -1, tokens.shape[-1])
+        return torch.gather(tokens, 1, index)
+
     def repeat(self, times: int) -> 'MaskInfo':
         """The same masks for ``times`` stacked copies of the batch.
 

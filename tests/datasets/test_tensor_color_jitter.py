@@ -61,7 +61,7 @@ def test_what_it_does_not_do_is_refused():
 
 @pytest.mark.parametrize('rgb', [False, True], ids=['bgr', 'rgb'])
 def test_the_device_jitter_is_pillow_s_exactly_in_either_channel_order(photos, rgb):
-    from mimtoolkit.datasets.transforms.tensor_color_jitter import jitter_chw
+    from mimtoolkit.functional import jitter_chw
     ops = {0: mmcv.adjust_brightness, 1: mmcv.adjust_contrast, 2: mmcv.adjust_color}
     for img in photos[:2]:
         chw = torch.from_numpy(img[..., ::-1].copy() if rgb else img).permute(2, 0, 1)

@@ -7,7 +7,7 @@ from PIL import Image
 
 from mimtoolkit.datasets.imagenet_like_jpegs import write_imagenet_like_jpegs
 from mimtoolkit.utils import ConfigError
-from ..models.test_device_augment_data_preprocessor import batch, preprocessor
+from ..models.data_preprocessors.test_device_augment_data_preprocessor import batch, preprocessor
 
 pytestmark = pytest.mark.cuda
 

@@ -50,7 +50,7 @@ def test_mae_exports_to_vitmae_with_equal_encoder_decoder_and_loss(tmp_path):
         encoded = hf.vit(pixel_values=images, noise=noise).last_hidden_state
         ours_loss = model.head.loss(pred, images, latent.mask_info.mask)['loss_rec']
     assert torch.equal(theirs.mask, latent.mask_info.mask)
-    assert torch.allclose(encoded, latent.tokens, atol=1e-5)
+    assert torch.allclose(encoded, latent.leading_and_visible(), atol=1e-5)
     assert torch.allclose(theirs.logits, pred, atol=1e-5)
     assert torch.allclose(theirs.loss, ours_loss, atol=1e-5)  # same patch layout, norm_pix
     # the fixed sin-cos table is ours: the grid transpose of the one ViTMAE builds for a new model
@@ -75,7 +75,7 @@ def test_encoder_only_exports_to_vit_model_and_classifier(tmp_path):
     assert not info['missing_keys'] and not info['unexpected_keys']
     images = torch.randn(2, 3, 32, 32)
     with torch.no_grad():
-        ours = model.backbone.encode(images).tokens
+        ours = model.backbone.encode(images).leading_and_visible()
         theirs = vit.eval()(pixel_values=images).last_hidden_state
     assert torch.allclose(theirs, ours, atol=1e-5)
     classifier, info = ViTForImageClassification.from_pretrained(str(out), num_labels=5,

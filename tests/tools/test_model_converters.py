@@ -48,7 +48,7 @@ def test_timm_vision_transformer_gives_the_same_features(proxies, tmp_path):
     vit.eval()
     mae.backbone.eval()
     x = torch.randn(2, 3, 32, 32)
-    ours = mae.backbone.encode(x).tokens  # [CLS or proxies] + patches, after the final norm
+    ours = mae.backbone.encode(x).leading_and_visible()  # [CLS or proxies] + patches, normed
     theirs = vit.forward_features(x)
     assert theirs.shape == ours.shape
     assert torch.allclose(theirs, ours, atol=1e-5)
@@ -97,7 +97,8 @@ def test_import_official_mae_loads_into_the_toolkit_mae_with_the_same_encoder_an
     assert not result.missing_keys and not result.unexpected_keys
     mae.eval()
     x = torch.randn(2, 3, 32, 32)
-    assert torch.allclose(mae.backbone.encode(x).tokens, encoder.forward_features(x), atol=1e-5)
+    assert torch.allclose(mae.backbone.encode(x).leading_and_visible(),
+                          encoder.forward_features(x), atol=1e-5)
     tokens = torch.randn(2, 17, 16)
     assert torch.allclose(mae.neck.decoder_blocks[0](tokens), block(tokens), atol=1e-5)
 

@@ -103,7 +103,7 @@ def draw_distances(model, inputs: torch.Tensor, path: str) -> None:
     bar, distances = progress_bar(len(backbone.layers)), {}
     for i in range(len(backbone.layers)):
         encoded, probs = layer_attention(backbone, inputs, i)
-        dist = mean_attention_distance(probs, encoded.num_extra_tokens, grid,
+        dist = mean_attention_distance(probs, encoded.num_leading, grid,
                                        backbone.patch_size)
         ax.scatter([i + 1] * len(dist), dist.numpy(), s=12)
         distances[i + 1] = dist.tolist()

@@ -41,7 +41,7 @@ def token_counts(backbone, mask_ratio: float) -> dict:
     h, w = backbone.patch_resolution
     num_patches = h * w
     visible = int(num_patches * (1 - mask_ratio))
-    if getattr(backbone, 'with_proxy_branch', False):
+    if backbone.num_proxy_tokens and backbone.gives_masked_tokens:
         proxies = backbone.num_proxy_tokens
         return dict(kind='semanticmim', img=visible, proxies=proxies,
                     masks=num_patches - visible, inference=num_patches + proxies)

@@ -61,7 +61,7 @@ def mixed_features(model, mix, mask_info) -> torch.Tensor:
     """(B, N_vis, C): an i-MAE's subordinate branch, else the encoder's output."""
     if hasattr(model, 'branch_features'):
         return model.branch_features(mix, mask_info, 'subordinate')
-    return model.backbone.encode(mix.mixed, mask_info).patch_tokens
+    return model.backbone.encode(mix.mixed, mask_info).visible
 
 
 def collect(models, reference, dataset, indices, mixer, batch_size, bar):
@@ -73,7 +73,7 @@ def collect(models, reference, dataset, indices, mixer, batch_size, bar):
         batch = list(indices[start:stop]) + list(indices[half + start:half + stop])
         mix = mixer(preprocess(reference, dataset, batch))
         mask_info = reference.mask(mix.mixed)
-        ys.append(reference.backbone.encode(mix.subordinate, mask_info).patch_tokens)
+        ys.append(reference.backbone.encode(mix.subordinate, mask_info).visible)
         for name, model in models.items():
             xs[name].append(mixed_features(model, mix, mask_info))
         bar.update(stop - start)

@@ -54,7 +54,7 @@ def refuse_unexportable(model) -> None:
     if hasattr(backbone.patch_embed, 'stage1'):
         raise ConfigError(f'model.backbone.type={name!r} is invalid here: a ConvViT (ConvMAE '
                           'stages) has no transformers class; export a MIMViT')
-    if getattr(backbone, 'num_proxy_tokens', 0):
+    if backbone.num_proxy_tokens:
         raise ConfigError(f'model.backbone.num_proxy_tokens={backbone.num_proxy_tokens} is '
                           'invalid here: SemanticMIM proxies have no transformers ViT '
                           'counterpart; export them as timm register tokens with '
@@ -146,14 +146,14 @@ def compare_outputs(model, hf_model, as_mae: bool, batch: int = 2) -> float:
     generator = torch.Generator().manual_seed(0)
     images = torch.randn(batch, 3, size, size, generator=generator)
     if not as_mae:
-        ours = backbone.encode(images).tokens
+        ours = backbone.encode(images).leading_and_visible()
         return float((hf_model(pixel_values=images).last_hidden_state - ours).abs().max())
     latent, _ = model.encode_masked(images)
     pred = model.decode(latent)
     out = hf_model(pixel_values=images, noise=latent.mask_info.ids_restore.float(),
                    output_hidden_states=False)
     encoded = hf_model.vit(pixel_values=images, noise=latent.mask_info.ids_restore.float())
-    return max(float((encoded.last_hidden_state - latent.tokens).abs().max()),
+    return max(float((encoded.last_hidden_state - latent.leading_and_visible()).abs().max()),
                float((out.logits - pred).abs().max()))
 
 

@@ -11,10 +11,11 @@ from mmcv.image.io import _pillow2array
 from mmcv.transforms import LoadImageFromFile
 from PIL import Image
 
+from mimtoolkit.functional.image_ops import JPEG_EOI, JPEG_SOI
 from mimtoolkit.registry import TRANSFORMS
 from mimtoolkit.utils import require
 from mimtoolkit.utils.unreadable_image import ON_ERROR, UnreadableImages
-from ..image_decoding import JPEG_EOI, JPEG_SOI, decode_rgb, pillow_image
+from ..image_decoding import decode_rgb, pillow_image
 from ..tar_shards import ShardReader
 
 CHANNEL_ORDERS = ('bgr', 'rgb')

@@ -158,7 +158,6 @@ class OnlineProbeHook(Hook):
         if isinstance(inputs, (list, tuple)):  # multi-view preprocessors: the first view
             inputs = inputs[0]
         out = model.backbone.encode(inputs)
-        lead = out.num_extra_tokens
-        if self.feature == 'cls' and lead:
-            return out.tokens[:, :lead].mean(1)
-        return out.patch_tokens.mean(1)
+        if self.feature == 'cls' and out.num_leading:
+            return out.leading.mean(1)
+        return out.visible.mean(1)

@@ -7,10 +7,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mimtoolkit.registry import register_part
-from mimtoolkit.structures import EncoderOutput, MaskInfo
+from mimtoolkit.structures import MaskInfo
 from mimtoolkit.utils import require
 from .masked_conv_stem import MaskedConvStem, drop_path_rates
 from .mim_vit import LEGACY_KEYS, MIMViT
+from .token_flow import TokenFlow
 
 _SIZE_KEYS = ('embed_dims', 'depths', 'num_heads')
 
@@ -32,7 +33,7 @@ class ConvViT(MIMViT):
       (``layers.N``: layer-wise lr decay and every encoder switch of MIMViT —
       attention per layer, fusion layers — work unchanged);
     - fusion before the final norm: ``ln1(x + fuse1(s1) + fuse2(s2))`` at the
-      visible patches (:meth:`MIMViT.add_before_final_norm`).
+      visible patches (:meth:`before_final_norm`).
 
     The pretraining decoder has no [CLS] row either: use
     ``PatchTokenMAEDecoder``. A pooled feature for classification is the mean
@@ -132,28 +133,40 @@ class ConvViT(MIMViT):
             keys += ('patch_embed.fuse1.', 'patch_embed.fuse2.')
         return keys
 
-    def encode(self,
-               x: torch.Tensor,
-               mask_info: Optional[MaskInfo] = None,
-               return_layers: Sequence[int] = (),
-               segments: Optional[torch.Tensor] = None) -> EncoderOutput:
-        """Encode an image batch, optionally masked (see :meth:`MIMViT.encode`).
+    def embed(self, images: torch.Tensor, mask_info: Optional[MaskInfo] = None,
+              segments: Optional[torch.Tensor] = None) -> TokenFlow:
+        """Stage 1: the masked convolution stages, stage 3's patch embedding + positions;
+        the fused stage-1/2 maps (pretraining) wait in ``per_patch`` for the final norm.
 
         Args:
-            x (Tensor): (B, C, H, W) images.
-            mask_info (MaskInfo, optional): The mask on the (H/16)·(W/16) grid.
-            return_layers (Sequence[int]): Transformer layers to return.
+            images (Tensor): (B, C, H, W).
+            mask_info (MaskInfo, optional): The mask on the (H/16)·(W/16) grid;
+                the convolutions see the visible patches only.
             segments (Tensor, optional): (B, L) segment ids.
 
         Returns:
-            EncoderOutput: ``tokens`` (B, N, d3), no leading token:
-            ``ln1(transformer(x) + fuse1(s1) + fuse2(s2))``.
+            TokenFlow: ``tokens`` (B, L, d3); ``per_patch`` (B, L, d3) or None.
         """
-        grid = self.patch_grid(x.shape[-2:])
+        grid = self.patch_grid(images.shape[-2:])
         visible = None if mask_info is None else (1 - mask_info.mask).reshape(-1, 1, *grid)
-        tokens, hw, maps = self.patch_embed(x, visible)
-        residual = self.patch_embed.fused(maps) if self.patch_embed.stage_fusion else None
-        return self.encode_patches(tokens, hw, mask_info, return_layers, segments, residual)
+        tokens, hw, maps = self.patch_embed(images, visible)
+        flow = self.flow_from_patches(tokens, hw, mask_info, segments)
+        if self.patch_embed.stage_fusion:
+            flow.per_patch = self.patch_embed.fused(maps)
+        return flow
+
+    def before_final_norm(self, flow: TokenFlow) -> None:
+        """MIMViT's fusion, then ConvMAE's: + the fused stage-1/2 maps at the patches the
+        layers ran on, so the encoder gives ``ln1(layers(x) + fuse1(s1) + fuse2(s2))``."""
+        super().before_final_norm(flow)
+        if flow.per_patch is None:
+            return
+        per_patch = flow.per_patch
+        if flow.mask_info is not None and not self.use_mask_token:
+            per_patch = flow.mask_info.gather_visible(per_patch)
+        lead = flow.num_leading
+        flow.tokens = torch.cat(
+            [flow.tokens[:, :lead], flow.tokens[:, lead:] + per_patch.to(flow.tokens.dtype)], 1)
 
     def forward(self, x: torch.Tensor, mask_info: Optional[MaskInfo] = None):
         """Masked pretraining path, or the outputs for transfer.
@@ -170,7 +183,8 @@ class ConvViT(MIMViT):
         if mask_info is not None:
             return self.encode(x, mask_info)
         tokens, hw, maps = self.patch_embed(x)
-        out = self.encode_patches(tokens, hw).tokens  # (B, L, d3), ln1 when final_norm
+        # (B, L, d3), ln1 when final_norm; no stage fusion (ConvMAE's dense backbone has none)
+        out = self.encode_flow(self.flow_from_patches(tokens, hw)).visible
         if self.out_type == 'avg_featmap':
             return (self.ln2(out.mean(dim=1)), )
         patch = out.transpose(1, 2).reshape(x.shape[0], -1, *hw)

@@ -1,4 +1,6 @@
 """MIMViT: the ViT encoder every pretrainer of the toolkit runs."""
+import functools
+import operator
 from typing import List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -6,17 +8,18 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.models import VisionTransformer
-from mmpretrain.models.utils import (build_2d_sincos_position_embedding, build_norm_layer,
+from mmpretrain.models.utils import (build_2d_sincos_position_embedding,
                                      resize_pos_embed)
 
 from mimtoolkit.registry import MODELS, register_part
 from mimtoolkit.structures import EncoderOutput, MaskInfo
 from mimtoolkit.utils import load_pretrained_backbone, require
+from .token_flow import TokenFlow
 
 #: Key prefixes of MIMViT modules only pretraining runs (mask token, segment embeddings,
 #: SemanticMIM's [MASK] branch): transfer backbones may be built without them.
 PRETRAINING_ONLY_KEYS = ('mask_token', 'segment_embed', 'mask_layers.')
-#: Readouts of the [CLS] slot with SemanticMIM proxies.
+#: Readouts of the [CLS] slot with SemanticMIM proxies (:class:`ProxyViT`).
 PROXY_READOUTS = ('mean', 'first')
 #: Keys of checkpoints written before SemanticMIM's [MASK] branch shared the final norm.
 LEGACY_KEYS = {'mask_norm.weight': 'a separate final norm of the [MASK] branch (mask_norm)'}
@@ -41,8 +44,20 @@ class MIMViT(VisionTransformer):
     Two forward paths:
 
     - ``encode(x, mask_info)`` for pretraining returns an :class:`EncoderOutput`.
-      Masked patches are dropped (MAE), or replaced by a learned mask token when
-      ``use_mask_token=True`` (MaskFeat, BEiT, SimMIM).
+      It runs one token flow in named stages (as timm's ``VisionTransformer``
+      names ``_pos_embed``, ``patch_drop``, ``norm_pre``...), each a method a
+      variant overrides (ConvViT: :meth:`embed`, :meth:`before_final_norm`;
+      ProxyViT: :meth:`leading_tokens`, :meth:`apply_mask`, :meth:`run_layer`,
+      :meth:`final_normalize`, :meth:`split_patches`):
+
+      1. :meth:`embed`: patch embeddings + positions (+ segment embeddings);
+      2. :meth:`apply_mask`: drop the masked patches (MAE), or replace them
+         by [MASK] when ``use_mask_token=True`` (MaskFeat, BEiT, SimMIM);
+      3. :meth:`prepend_leading`: [CLS] (or nothing), then the pre-norm;
+      4. :meth:`run_layers`: each layer (:meth:`run_layer`; attention per layer);
+      5. :meth:`before_final_norm`: multi-layer fusion (MR-MAE);
+      6. :meth:`final_normalize`: ``ln1``;
+      7. :meth:`readout`: the :class:`EncoderOutput`, by part (:meth:`split_patches`).
     - ``forward(x)`` with no mask is mmpretrain's ``VisionTransformer.forward``
       (a tuple of features at ``out_indices``, shaped by ``out_type``) for
       transfer and feature extraction.
@@ -72,24 +87,15 @@ class MIMViT(VisionTransformer):
             layer must be one of them (the layers after the deepest one
             would run for nothing). Defaults to None (the last layer alone).
             The unmasked ``forward`` for transfer is unchanged.
-        num_proxy_tokens (int): SemanticMIM's [PROXY] tokens N (0: none). The
-            [CLS] token becomes the first proxy and N - 1 more are learned
-            (``proxy_tokens``, initialised like [CLS]); proxies have no
-            position embedding. Downstream, ``proxy_readout`` fills the [CLS] slot.
-        proxy_block (dict, optional): With proxies, the registered ``'block'``
-            part of the reconstruction branch (b), one per layer
-            (``mask_layers.N``): in pretraining the layers see [PROXY] +
-            visible [IMG] only and the [MASK] tokens cross-attend to [PROXY] +
-            [MASK] (see :meth:`encode`); one final norm ``ln1`` serves every
-            token, [MASK] included (the official bottleneck ViTs), so ``ln1``
-            is trained by the [MASK] loss. None: no branch (the transferred
-            backbone). Defaults to ``dict(type='ProxyBlock')``.
-        proxy_readout (str): With proxies, what fills the [CLS] slot of the
-            unmasked output: ``'mean'`` (default; the official readout: the
-            average of all N proxies, and for ``out_type='cls_token'`` then
-            the norm ``ln2``) or ``'first'`` (the first proxy alone, no norm).
+        num_proxy_tokens (int): SemanticMIM's [PROXY] tokens N. N > 0 builds
+            the variant :class:`ProxyViT` (whose arguments ``proxy_block`` and
+            ``proxy_readout`` are), so a config writes SemanticMIM as MIMViT
+            with proxies, as the official code's switch; or name
+            ``type='ProxyViT'``. Defaults to 0 (none).
+        proxy_block (dict, optional): See :class:`ProxyViT` (unused without proxies).
+        proxy_readout (str): See :class:`ProxyViT` (unused without proxies).
         with_cls_token (bool): Prepend a [CLS] token (with its position row).
-            False: patch tokens only (ConvMAE); no proxies then. Defaults to True.
+            False: patch tokens only (ConvMAE). Defaults to True.
         out_type (str): Output of the unmasked path: ``'raw'``, ``'cls_token'``,
             ``'featmap'`` or ``'avg_featmap'``. Defaults to ``'raw'``.
         **kwargs: The other ``VisionTransformer`` arguments (``out_indices``,
@@ -103,6 +109,8 @@ class MIMViT(VisionTransformer):
               'MixedAE segment embeddings, ConvMAE fusion')
     #: Values a config may give each enumerated argument (what the checks allow).
     choices = dict(proxy_readout=PROXY_READOUTS)
+    #: SemanticMIM's [PROXY] tokens (:class:`ProxyViT`); none here.
+    num_proxy_tokens = 0
 
     #: Whether an output token depends on other patches' pixels before attention (ConvViT).
     convolves_across_patches = False
@@ -114,6 +122,14 @@ class MIMViT(VisionTransformer):
         # a small encoder for CPU configs: DeiT-Tiny's width, half its depth
         'mim-tiny': dict(embed_dims=192, num_layers=6, num_heads=3, feedforward_channels=768),
     }
+
+    def __new__(cls, *args, **kwargs):
+        """MIMViT with ``num_proxy_tokens=N > 0`` is a :class:`ProxyViT` (the variant with
+        SemanticMIM's stages); every other MIMViT (and subclass) is itself."""
+        proxies = kwargs.get('num_proxy_tokens', 0)
+        if cls is MIMViT and isinstance(proxies, int) and proxies > 0:
+            cls = MODELS.get('ProxyViT')
+        return super().__new__(cls)
 
     def __init__(self,
                  arch: Union[str, dict] = 'b',
@@ -136,6 +152,14 @@ class MIMViT(VisionTransformer):
                  layer_scale_init_value: float = 0.,
                  init_cfg: Optional[Union[dict, List[dict]]] = _DEFAULT_INIT,
                  **kwargs) -> None:
+        require(isinstance(num_proxy_tokens, int) and num_proxy_tokens >= 0,
+                'backbone.num_proxy_tokens', num_proxy_tokens,
+                'an int >= 0 (0: no proxies; N > 0 builds a ProxyViT)')
+        require(num_proxy_tokens == 0, 'backbone.num_proxy_tokens',
+                num_proxy_tokens, f'0 for {type(self).__name__} (SemanticMIM\'s proxies are '
+                "ProxyViT's stages, which lead with the [CLS] token's place)")
+        require(proxy_readout in PROXY_READOUTS, 'backbone.proxy_readout', proxy_readout,
+                f'one of {PROXY_READOUTS}')
         require(isinstance(patch_size, int) and patch_size > 0, 'backbone.patch_size',
                 patch_size, 'a positive int')
         for side in ((img_size, ) if isinstance(img_size, int) else img_size):
@@ -172,57 +196,8 @@ class MIMViT(VisionTransformer):
         self._replace_attention(attn_cfgs, drop_rate, drop_path_rate, qkv_bias,
                                 layer_scale_init_value)
         self.fusion_layers = self._check_fusion_layers(fusion_layers)
-        self._add_proxies(num_proxy_tokens, proxy_block, drop_rate, drop_path_rate, qkv_bias,
-                          layer_scale_init_value)
-        require(proxy_readout in PROXY_READOUTS, 'backbone.proxy_readout', proxy_readout,
-                f'one of {PROXY_READOUTS}')
-        self.proxy_readout = proxy_readout
-        if num_proxy_tokens and proxy_readout == 'mean' and out_type == 'cls_token':
-            self.ln2 = build_norm_layer(norm_cfg, self.embed_dims)
-        if self.frozen_stages > 0:  # again, now that the proxies exist
-            self._freeze_stages()
-
-    def _add_proxies(self, num_proxy_tokens, proxy_block, drop_rate, drop_path_rate, qkv_bias,
-                     layer_scale_init_value) -> None:
-        """[PROXY] tokens and, for pretraining, the [MASK] branch's layers."""
-        require(isinstance(num_proxy_tokens, int) and num_proxy_tokens >= 0,
-                'backbone.num_proxy_tokens', num_proxy_tokens, 'an int >= 0 (0: no proxies)')
-        require(not num_proxy_tokens or self.with_cls_token, 'backbone.num_proxy_tokens',
-                num_proxy_tokens, f'0 for {type(self).__name__} without a [CLS] token (the '
-                'first proxy takes its place)')
-        self.num_proxy_tokens = num_proxy_tokens
-        self.with_proxy_branch = bool(num_proxy_tokens) and proxy_block is not None
-        if num_proxy_tokens > 1:
-            self.proxy_tokens = nn.Parameter(torch.zeros(1, num_proxy_tokens - 1, self.embed_dims))
-        if not self.with_proxy_branch:
-            return
-        if not self.use_mask_token:
-            self.mask_token = nn.Parameter(torch.zeros(1, 1, self.embed_dims))
-        dpr = np.linspace(0, drop_path_rate, self.num_layers)
-        self.mask_layers = nn.ModuleList(
-            MODELS.build(dict(
-                dict(embed_dims=self.embed_dims, num_heads=self.arch_settings['num_heads'],
-                     feedforward_channels=self.arch_settings['feedforward_channels'],
-                     drop_rate=drop_rate, drop_path_rate=float(dpr[i]), qkv_bias=qkv_bias,
-                     layer_scale_init_value=layer_scale_init_value, norm_cfg=self.norm_cfg),
-                **proxy_block)) for i in range(self.num_layers))
-
-    @property
-    def num_leading_tokens(self) -> int:
-        """int: Tokens before the patch tokens: [CLS], or the N proxies."""
-        return self.num_proxy_tokens or self.num_extra_tokens
-
-    def _leading_tokens(self, batch_size: int, pos_embed: torch.Tensor) -> torch.Tensor:
-        """(B, 0, 1 or N, C): none, [CLS] + its position embedding, or the proxies
-        (no position)."""
-        if self.cls_token is None:
-            return pos_embed.new_zeros(batch_size, 0, self.embed_dims)
-        if not self.num_proxy_tokens:
-            return (self.cls_token + pos_embed[:, :1]).expand(batch_size, -1, -1)
-        tokens = self.cls_token
-        if self.num_proxy_tokens > 1:
-            tokens = torch.cat([tokens, self.proxy_tokens], dim=1)
-        return tokens.expand(batch_size, -1, -1)
+        if self.frozen_stages > 0:  # again, now that every module exists (the attention
+            self._freeze_stages()   # variants, the position embedding's requires_grad)
 
     def _check_fusion_layers(self, fusion_layers: Optional[Sequence[int]]) -> Tuple[int, ...]:
         if fusion_layers is None:
@@ -324,21 +299,28 @@ class MIMViT(VisionTransformer):
             nn.init.trunc_normal_(self.mask_token, std=.02)
         if self.num_segments:
             nn.init.trunc_normal_(self.segment_embed, std=.02)
-        if self.num_proxy_tokens > 1:
-            nn.init.normal_(self.proxy_tokens, std=.02)
-        if self.with_proxy_branch and not self.use_mask_token:
-            nn.init.trunc_normal_(self.mask_token, std=.02)
 
     def patch_grid(self, img_hw: Sequence[int]) -> Tuple[int, int]:
         """The patch grid (h, w) of an input of spatial size ``img_hw``."""
         return img_hw[0] // self.patch_size, img_hw[1] // self.patch_size
+
+    @property
+    def num_leading_tokens(self) -> int:
+        """int: Tokens before the patch tokens: 1 ([CLS]) or 0."""
+        return self.num_extra_tokens
+
+    @property
+    def gives_masked_tokens(self) -> bool:
+        """bool: Whether a masked :meth:`encode` gives tokens at the masked patches
+        (``EncoderOutput.masked``): here with ``use_mask_token``."""
+        return self.use_mask_token
 
     def encode(self,
                x: torch.Tensor,
                mask_info: Optional[MaskInfo] = None,
                return_layers: Sequence[int] = (),
                segments: Optional[torch.Tensor] = None) -> EncoderOutput:
-        """Encode an image batch, optionally masked.
+        """Encode an image batch, optionally masked: the named stages in order.
 
         Args:
             x (Tensor): (B, C, H, W) images.
@@ -350,96 +332,119 @@ class MIMViT(VisionTransformer):
                 patch (a patch mixer's); adds the slot's segment embedding.
 
         Returns:
-            EncoderOutput: ``tokens`` (B, 1 + N, C) with N = visible patches
-            (dropped masking), or N = L (mask token, or no mask).
+            EncoderOutput: The leading tokens, the tokens at the visible
+            patches, and at the masked ones where the encoder has them.
         """
-        x, hw = self.patch_embed(x)
-        return self.encode_patches(x, hw, mask_info, return_layers, segments)
+        return self.encode_flow(self.embed(x, mask_info, segments), return_layers)
 
-    def encode_patches(self,
-                       x: torch.Tensor,
-                       hw: Tuple[int, int],
-                       mask_info: Optional[MaskInfo] = None,
-                       return_layers: Sequence[int] = (),
-                       segments: Optional[torch.Tensor] = None,
-                       residual: Optional[torch.Tensor] = None) -> EncoderOutput:
-        """The transformer part of :meth:`encode`, from patch embeddings on.
+    def encode_flow(self, flow: TokenFlow, return_layers: Sequence[int] = ()) -> EncoderOutput:
+        """The stages after the embedding, on an embedded :class:`TokenFlow`."""
+        flow.return_layers = return_layers
+        self.apply_mask(flow)
+        self.prepend_leading(flow)
+        self.run_layers(flow)
+        self.before_final_norm(flow)
+        self.final_normalize(flow)
+        return self.readout(flow)
+
+    def embed(self, images: torch.Tensor, mask_info: Optional[MaskInfo] = None,
+              segments: Optional[torch.Tensor] = None) -> TokenFlow:
+        """Stage 1: patch embeddings + positions (+ segment embeddings).
 
         Args:
-            x (Tensor): (B, L, C) patch embeddings, raster order.
-            hw (tuple[int, int]): Their grid.
-            mask_info, return_layers, segments: See :meth:`encode`.
-            residual (Tensor, optional): (B, L, C) one token per patch, added
-                to the encoded patch tokens just before the final norm
-                (:meth:`add_before_final_norm`; ConvMAE's multi-scale fusion).
+            images (Tensor): (B, C, H, W).
+            mask_info (MaskInfo, optional): The mask (the plain patch embedding
+                does not read it; ConvViT's masked convolutions do).
+            segments (Tensor, optional): (B, L) source slots.
 
         Returns:
-            EncoderOutput: See :meth:`encode`.
+            TokenFlow: ``tokens`` (B, L, C) in raster order.
         """
-        B = x.shape[0]
-        pos_embed = resize_pos_embed(self.pos_embed, self.patch_resolution, hw,
-                                     self.interpolate_mode, self.num_extra_tokens)
-        patch_pos = pos_embed[:, self.num_extra_tokens:]
-        branch = mask_info is not None and self.with_proxy_branch
-        if mask_info is not None and self.use_mask_token and not branch:
-            w = mask_info.mask.unsqueeze(-1).to(x.dtype)
-            x = x * (1 - w) + self.mask_token.to(x.dtype) * w
-        x = x + patch_pos
+        patches, hw = self.patch_embed(images)
+        return self.flow_from_patches(patches, hw, mask_info, segments)
+
+    def flow_from_patches(self, patches: torch.Tensor, hw: Tuple[int, int],
+                          mask_info: Optional[MaskInfo] = None,
+                          segments: Optional[torch.Tensor] = None) -> TokenFlow:
+        """(B, L, C) patch embeddings plus the position (and segment) embeddings, as a flow."""
+        pos = resize_pos_embed(self.pos_embed, self.patch_resolution, hw, self.interpolate_mode,
+                               self.num_extra_tokens)
+        tokens = patches + pos[:, self.num_extra_tokens:]
         if segments is not None:
             require(self.num_segments > 0, 'backbone.num_segments', self.num_segments,
                     'the number of source slots (> 0) to add segment embeddings')
             # a lookup whose backward sums in a fixed order (indexing's backward
             # accumulates in parallel on CPU and is not repeatable)
-            x = x + F.embedding(segments, self.segment_embed[0]).to(x.dtype)
-        masks = None
-        if branch:  # [MASK] = mask token + position embedding at the masked patches
-            masks = mask_info.gather_masked((self.mask_token + patch_pos).expand(B, -1, -1))
-        if mask_info is not None and (branch or not self.use_mask_token):
-            x = mask_info.gather_visible(x)
-        lead = self.num_leading_tokens
-        x = torch.cat((self._leading_tokens(B, pos_embed), x), dim=1)
-        x = self.pre_norm(self.drop_after_pos(x))
+            tokens = tokens + F.embedding(segments, self.segment_embed[0]).to(tokens.dtype)
+        return TokenFlow(tokens=tokens, hw=hw, pos=pos, mask_info=mask_info)
 
-        hidden_states, fused = {}, None
-        for i, layer in enumerate(self.layers):
-            x = layer(x)  # (a): [CLS/PROXY] + [IMG] only
-            if masks is not None:  # (b): [MASK] queries [PROXY] + [MASK]
-                masks = self.mask_layers[i](x[:, :lead], masks)
-            if i in return_layers:
-                hidden_states[i] = x
-            if i in self.fusion_layers:
-                fused = x if fused is None else fused + x
-        if fused is not None:
-            x = fused
-        if residual is not None:
-            x = self.add_before_final_norm(x, residual, mask_info, lead)
-        if self.final_norm:  # one final norm for every token, [MASK] included
-            x = self.ln1(x)
-            masks = None if masks is None else self.ln1(masks)
-        if masks is not None:  # every patch in raster order: visible from (a), masked from (b)
-            patches = torch.cat([x[:, lead:], masks], dim=1)
-            index = mask_info.ids_restore.unsqueeze(-1).expand(-1, -1, x.shape[-1])
-            x = torch.cat([x[:, :lead], torch.gather(patches, 1, index)], dim=1)
-        return EncoderOutput(tokens=x, mask_info=mask_info, hidden_states=hidden_states,
-                             num_extra_tokens=lead)
+    def mask_queries(self, flow: TokenFlow) -> torch.Tensor:
+        """(B, L, C) [MASK] + the position embedding at every patch."""
+        patch_pos = flow.pos[:, self.num_extra_tokens:]
+        return (self.mask_token.to(flow.tokens.dtype) + patch_pos).expand(
+            flow.batch_size, -1, -1)
 
-    def add_before_final_norm(self, x: torch.Tensor, residual: torch.Tensor,
-                              mask_info: Optional[MaskInfo], lead: int) -> torch.Tensor:
-        """The encoder's tokens plus per-patch ``residual``, before the final norm.
+    def apply_mask(self, flow: TokenFlow) -> None:
+        """Stage 2: drop the masked patches (B, L, C) -> (B, N_vis, C), or, with
+        ``use_mask_token``, replace them by [MASK] + position (B, L, C)."""
+        if flow.mask_info is None:
+            return
+        if self.use_mask_token:
+            masked = flow.mask_info.mask.unsqueeze(-1).bool()
+            flow.tokens = torch.where(masked, self.mask_queries(flow), flow.tokens)
+        else:
+            flow.tokens = flow.mask_info.gather_visible(flow.tokens)
 
-        Args:
-            x (Tensor): (B, lead + N, C) the last layer's (or fused) tokens.
-            residual (Tensor): (B, L, C) one token per patch, raster order.
-            mask_info (MaskInfo, optional): The mask; with dropped patches the
-                residual is gathered at the visible ones (``ids_keep`` order).
-            lead (int): Leading tokens (none get a residual).
+    def leading_tokens(self, flow: TokenFlow) -> torch.Tensor:
+        """(B, T, C) [CLS] + its position embedding (T = 1), or none (T = 0)."""
+        if self.cls_token is None:
+            return flow.tokens.new_zeros(flow.batch_size, 0, self.embed_dims)
+        return (self.cls_token + flow.pos[:, :1]).expand(flow.batch_size, -1, -1)
 
-        Returns:
-            Tensor: (B, lead + N, C).
-        """
-        if mask_info is not None and not self.use_mask_token:
-            residual = mask_info.gather_visible(residual)
-        return torch.cat([x[:, :lead], x[:, lead:] + residual.to(x.dtype)], dim=1)
+    def prepend_leading(self, flow: TokenFlow) -> None:
+        """Stage 3: (B, N, C) -> (B, T + N, C), then the dropout and pre-norm before the layers."""
+        lead = self.leading_tokens(flow)
+        flow.num_leading = lead.shape[1]
+        flow.tokens = self.pre_norm(self.drop_after_pos(torch.cat((lead, flow.tokens), dim=1)))
+
+    def run_layers(self, flow: TokenFlow) -> None:
+        """Stage 4: every layer; keeps the outputs of ``return_layers`` and the fused layers."""
+        keep = set(flow.return_layers) | set(self.fusion_layers)
+        for i in range(self.num_layers):
+            self.run_layer(i, flow)
+            if i in keep:
+                flow.hidden_states[i] = flow.tokens
+
+    def run_layer(self, i: int, flow: TokenFlow) -> None:
+        """Layer ``i`` (its attention part: dense or a variant) on (B, T + N, C)."""
+        flow.tokens = self.layers[i](flow.tokens)
+
+    def before_final_norm(self, flow: TokenFlow) -> None:
+        """Stage 5: multi-layer fusion (MR-MAE): the sum of the ``fusion_layers`` outputs."""
+        if self.fusion_layers:
+            flow.tokens = functools.reduce(
+                operator.add, [flow.hidden_states[i] for i in self.fusion_layers])
+
+    def final_normalize(self, flow: TokenFlow) -> None:
+        """Stage 6: the final norm ``ln1`` (when ``final_norm``)."""
+        if self.final_norm:
+            flow.tokens = self.ln1(flow.tokens)
+
+    def readout(self, flow: TokenFlow) -> EncoderOutput:
+        """Stage 7: the output by part: leading tokens, visible and (where there are) masked."""
+        visible, masked = self.split_patches(flow)
+        return EncoderOutput(
+            leading=flow.tokens[:, :flow.num_leading], visible=visible, masked=masked,
+            mask_info=flow.mask_info,
+            hidden_states={i: flow.hidden_states[i] for i in flow.return_layers})
+
+    def split_patches(self, flow: TokenFlow) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
+        """The patch tokens as (visible (B, N_vis, C), masked (B, L − N_vis, C) or None):
+        [MASK] tokens sit in raster order among the visible ones; dropped ones are not there."""
+        patches, mask_info = flow.tokens[:, flow.num_leading:], flow.mask_info
+        if mask_info is not None and self.use_mask_token:
+            return mask_info.gather_visible(patches), mask_info.gather_masked(patches)
+        return patches, None
 
     def forward(self, x: torch.Tensor, mask_info: Optional[MaskInfo] = None):
         """Masked pretraining path, or mmpretrain's path for transfer.
@@ -447,31 +452,11 @@ class MIMViT(VisionTransformer):
         Args:
             x (Tensor): (B, C, H, W) images.
             mask_info (MaskInfo, optional): Given: :meth:`encode`. None: the
-                tuple of ``out_indices`` features, shaped by ``out_type``. With
-                proxies, the [CLS] slot holds the ``proxy_readout``: the mean
-                of the N proxies (``'cls_token'``: then ``ln2``, as the
-                official SemanticMIM ViTs) or the first proxy (``'raw'`` is
-                that readout + the patch tokens).
+                tuple of ``out_indices`` features, shaped by ``out_type``.
         """
         if mask_info is not None:
             return self.encode(x, mask_info)
-        if not self.num_proxy_tokens:
-            return super().forward(x)
-        # with proxies: mmpretrain's output formats, the first proxy in the [CLS] slot
-        x, hw = self.patch_embed(x)
-        encoded = self.encode_patches(x, hw, return_layers=self.out_indices)
-        lead, outs = self.num_proxy_tokens, []
-        for i in self.out_indices:
-            tokens = encoded.hidden_states[i]
-            if i == self.num_layers - 1 and self.final_norm:
-                tokens = self.ln1(tokens)
-            readout = tokens[:, :lead].mean(1, keepdim=True) if self.proxy_readout == 'mean' \
-                else tokens[:, :1]
-            if self.out_type == 'cls_token' and self.proxy_readout == 'mean':
-                outs.append(self.ln2(readout[:, 0]))
-                continue
-            outs.append(self._format_output(torch.cat([readout, tokens[:, lead:]], 1), hw))
-        return tuple(outs)
+        return super().forward(x)
 
     def check_layout(self, state_dict: dict, field: str = 'checkpoint', prefix: str = '') -> None:
         """Refuse a checkpoint of a layout this version no longer has, in one clear error.
@@ -498,18 +483,6 @@ class MIMViT(VisionTransformer):
 
     def get_layer_depth(self, param_name: str, prefix: str = ''):
         """Layer depth for layer-wise lr decay; mask token, segment embeddings: with the stem."""
-        if param_name in (prefix + 'mask_token', prefix + 'segment_embed', prefix + 'proxy_tokens'):
+        if param_name in (prefix + 'mask_token', prefix + 'segment_embed'):
             return 0, self.num_layers + 2
-        if param_name.startswith(prefix + 'mask_layers.'):
-            return int(param_name[len(prefix):].split('.')[1]) + 1, self.num_layers + 2
         return super().get_layer_depth(param_name, prefix)
-
-    def _freeze_stages(self) -> None:
-        """mmpretrain's freezing, plus the proxy tokens with the stem and, all layers
-        frozen, the proxies' readout norm (as mmpretrain freezes ``ln2`` of pooled features)."""
-        super()._freeze_stages()
-        if self.frozen_stages > 0 and getattr(self, 'proxy_tokens', None) is not None:
-            self.proxy_tokens.requires_grad = False
-        if self.frozen_stages == self.num_layers and hasattr(self, 'ln2'):
-            self.ln2.eval()
-            self.ln2.requires_grad_(False)

@@ -7,8 +7,8 @@ import torch.nn.functional as F
 from mmpretrain.models import SelfSupDataPreprocessor
 from torchvision.ops import roi_align
 
-from mimtoolkit.datasets.image_decoding import decode_jpegs, decode_rgb, is_jpeg
-from mimtoolkit.datasets.transforms.tensor_color_jitter import jitter_chw
+from mimtoolkit.datasets.image_decoding import decode_jpegs, decode_rgb
+from mimtoolkit.functional.image_ops import is_jpeg, jitter_chw
 from mimtoolkit.registry import MODELS
 from mimtoolkit.utils import ConfigError, require
 from mimtoolkit.utils.unreadable_image import ON_ERROR, UnreadableImages

@@ -3,12 +3,11 @@ from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
 from mimtoolkit.registry import MODELS, register_part
 from mimtoolkit.structures import StudentView, TeacherFeatures
 from mimtoolkit.utils import require
-from ..losses import build_loss, check_loss_weight
+from .base_head import BaseAuxHead
 
 POSITIONS = ('visible', 'masked')
 #: ``'linear'``: always a Linear(student, teacher); ``'auto'``: a Linear only when the widths
@@ -17,7 +16,7 @@ PROJECTIONS = ('linear', 'auto', None)
 
 
 @register_part('head')
-class FeatureDistillHead(BaseModule):
+class FeatureDistillHead(BaseAuxHead):
     """A regression of a frozen teacher's tokens by the student's, at chosen positions.
 
     An auxiliary head (``aux_heads`` of any pretrainer, DESIGN.md §1b): it
@@ -77,7 +76,7 @@ class FeatureDistillHead(BaseModule):
                  loss_name: str = 'loss_distill',
                  init_cfg: Optional[dict] = dict(type='Xavier', layer='Linear',
                                                  distribution='uniform')) -> None:
-        super().__init__(init_cfg=init_cfg)
+        super().__init__(loss, loss_name, loss_weight, init_cfg)
         require(positions in POSITIONS, 'positions', positions, f'one of {POSITIONS}')
         self.teacher = MODELS.build(teacher)
         require(not teacher_sees_mask or positions == 'visible', 'teacher_sees_mask',
@@ -95,9 +94,6 @@ class FeatureDistillHead(BaseModule):
         self.proj = nn.Linear(self.in_channels, out) if linear else nn.Identity()
         self.teacher_sees_mask = teacher_sees_mask
         self.positions = positions
-        self.loss_module = build_loss(loss, type(self))
-        self.loss_weight = check_loss_weight(loss_weight, type(self).__name__)
-        self.loss_name = loss_name
 
     @property
     def aux_needs(self) -> Tuple[str, ...]:
@@ -123,7 +119,7 @@ class FeatureDistillHead(BaseModule):
             Tensor: (B', N, C_teacher), no gradient, aligned with ``view.tokens``.
         """
         if self.teacher_sees_mask:  # the visible patches under the student's mask
-            return self.teacher(view.images, view.mask_info).patch_tokens
+            return self.teacher(view.images, view.mask_info).visible
         if features is None:
             features = self.teacher.features(view.images, view.grid)
         return view.gather(features.patch_tokens)
@@ -139,7 +135,7 @@ class FeatureDistillHead(BaseModule):
         Returns:
             dict[str, Tensor]: ``{loss_name: c · loss(proj(tokens), teacher)}``.
         """
-        return {self.loss_name: self.loss_weight * self.group_losses(view, features)[0]}
+        return self.named(self.group_losses(view, features)[0])
 
     def group_losses(self, view: StudentView, features: Optional[TeacherFeatures] = None,
                      num_groups: int = 1) -> torch.Tensor:

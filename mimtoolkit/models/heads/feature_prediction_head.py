@@ -3,14 +3,13 @@ from typing import Dict
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
 from mimtoolkit.registry import register_part
-from ..losses import build_loss, check_loss_weight
+from .base_head import LossHead
 
 
 @register_part('head')
-class FeaturePredictionHead(BaseModule):
+class FeaturePredictionHead(LossHead):
     """Predicts a target feature for every patch token; loss on the masked ones.
 
     Args:
@@ -37,13 +36,10 @@ class FeaturePredictionHead(BaseModule):
                  loss_weight: float = 1.0,
                  init_cfg: dict = dict(type='TruncNormal', layer='Linear', std=0.02, bias=0)
                  ) -> None:
-        super().__init__(init_cfg=init_cfg)
+        super().__init__(loss, loss_name, loss_weight, init_cfg)
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.predictor = nn.Linear(in_channels, out_channels)
-        self.loss_module = build_loss(loss, type(self))
-        self.loss_name = loss_name
-        self.loss_weight = check_loss_weight(loss_weight, type(self).__name__)
 
     def loss(self, tokens: torch.Tensor, target: torch.Tensor,
              mask: torch.Tensor) -> Dict[str, torch.Tensor]:
@@ -58,4 +54,4 @@ class FeaturePredictionHead(BaseModule):
             dict[str, Tensor]: ``{loss_name: scalar}``.
         """
         pred = self.predictor(tokens)
-        return {self.loss_name: self.loss_weight * self.loss_module(pred, target, mask)}
+        return self.named(self.loss_module(pred, target, mask))

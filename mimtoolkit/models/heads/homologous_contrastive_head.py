@@ -3,15 +3,14 @@ from typing import Dict
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
 from mimtoolkit.registry import register_part
 from mimtoolkit.structures import StudentView
-from ..losses import build_loss, check_loss_weight
+from .base_head import BaseAuxHead
 
 
 @register_part('head')
-class HomologousContrastiveHead(BaseModule):
+class HomologousContrastiveHead(BaseAuxHead):
     """Patches from the same source image attract, the other patches of the sample repel.
 
     Patch features → linear projector → a contrastive loss whose labels are
@@ -48,17 +47,12 @@ class HomologousContrastiveHead(BaseModule):
                  loss_name: str = 'loss_homo',
                  init_cfg: dict = dict(type='Xavier', layer='Linear', distribution='uniform')
                  ) -> None:
-        super().__init__(init_cfg=init_cfg)
+        super().__init__(loss, loss_name, loss_weight, init_cfg)
         self.in_channels = in_channels
         self.projector = nn.Linear(in_channels, proj_dims)
-        self.loss_module = build_loss(loss, type(self))
-        self.loss_weight = check_loss_weight(loss_weight, type(self).__name__)
-        self.loss_name = loss_name
 
-    #: Which tokens of a pretrainer it reads, and the ``StudentView`` fields it needs.
-    positions = 'visible'
+    #: The ``StudentView`` fields it needs: a patch mixer's source slots.
     aux_needs = ('slots', )
-    full_image_teacher = False
 
     def aux_loss(self, view: StudentView, features=None) -> Dict[str, torch.Tensor]:
         """The loss on a pretrainer's view (its tokens and source slots)."""
@@ -74,5 +68,4 @@ class HomologousContrastiveHead(BaseModule):
         Returns:
             dict[str, Tensor]: ``{loss_name: λ · loss}``.
         """
-        return {self.loss_name: self.loss_weight * self.loss_module(
-            self.projector(patch_tokens), slots)}
+        return self.named(self.loss_module(self.projector(patch_tokens), slots))

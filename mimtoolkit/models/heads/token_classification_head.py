@@ -3,14 +3,13 @@ from typing import Dict
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
 from mimtoolkit.registry import register_part
-from ..losses import build_loss, check_loss_weight
+from .base_head import LossHead
 
 
 @register_part('head')
-class TokenClassificationHead(BaseModule):
+class TokenClassificationHead(LossHead):
     """Predicts the tokenizer's id of every masked patch; a classification loss on them.
 
     Args:
@@ -35,13 +34,10 @@ class TokenClassificationHead(BaseModule):
                  loss_name: str = 'loss_token', loss_weight: float = 1.0,
                  init_cfg: dict = dict(type='TruncNormal', layer='Linear', std=0.02, bias=0)
                  ) -> None:
-        super().__init__(init_cfg=init_cfg)
+        super().__init__(loss, loss_name, loss_weight, init_cfg)
         self.in_channels = in_channels
         self.num_tokens = num_tokens
         self.classifier = nn.Linear(in_channels, num_tokens)
-        self.loss_module = build_loss(loss, type(self))
-        self.loss_name = loss_name
-        self.loss_weight = check_loss_weight(loss_weight, type(self).__name__)
 
     def loss(self, tokens: torch.Tensor, target: torch.Tensor,
              mask: torch.Tensor) -> Dict[str, torch.Tensor]:
@@ -57,4 +53,4 @@ class TokenClassificationHead(BaseModule):
         """
         masked = mask.bool()
         logits = self.classifier(tokens[masked])  # (M, V)
-        return {self.loss_name: self.loss_weight * self.loss_module(logits, target[masked])}
+        return self.named(self.loss_module(logits, target[masked]))

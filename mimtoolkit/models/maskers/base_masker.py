@@ -1,5 +1,5 @@
 """What every masker shares: an exact masked count per sample."""
-from typing import Tuple
+from typing import Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -15,7 +15,8 @@ class BaseMasker(nn.Module):
         mask_ratio (float): Fraction of patches masked, in (0, 1).
     """
 
-    #: Whether ``forward`` needs a teacher's (B, L) ``saliency`` (focused masking).
+    #: Whether ``forward`` reads a teacher's (B, L) ``saliency`` (focused masking): a need the
+    #: pretrainer checks at build time (every masker takes the argument).
     needs_saliency = False
 
     def __init__(self, mask_ratio: float) -> None:
@@ -36,13 +37,16 @@ class BaseMasker(nn.Module):
         """(B, L) scores; the lowest ``num_visible`` of each row stay visible."""
         raise NotImplementedError
 
-    def forward(self, batch_size: int, grid: Tuple[int, int], device: torch.device) -> MaskInfo:
+    def forward(self, batch_size: int, grid: Tuple[int, int], device: torch.device,
+                saliency: Optional[torch.Tensor] = None) -> MaskInfo:
         """Mask a batch.
 
         Args:
             batch_size (int): B.
             grid (tuple[int, int]): The patch grid (h, w); L = h·w.
             device (torch.device): Where the mask lives.
+            saliency (Tensor, optional): (B, L) a teacher's saliency, read by
+                maskers that declare ``needs_saliency``; unused here.
 
         Returns:
             MaskInfo: The same number of masked patches in every sample. In a

@@ -1,4 +1,5 @@
 """What every pretrainer shares: building its parts and refusing what it cannot wire."""
+from abc import ABCMeta
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
@@ -7,6 +8,8 @@ from mmengine.logging import MessageHub
 from mmpretrain.models.selfsup import BaseSelfSupervisor
 from mmpretrain.structures import DataSample
 
+from mimtoolkit.models.backbones import MIMViT
+from mimtoolkit.models.heads import BaseAuxHead
 from mimtoolkit.models.targets import BaseFrozenTeacher
 from mimtoolkit.structures import StudentView, TeacherFeatures
 from mimtoolkit.registry import MODELS
@@ -22,7 +25,22 @@ def build_part(cfg: PartCfg) -> Optional[nn.Module]:
     return MODELS.build(cfg)
 
 
-class BasePretrainer(BaseSelfSupervisor):
+class CheckedAfterInit(ABCMeta):
+    """The metaclass of pretrainers: once the outermost ``__init__`` has built every part
+    (a subclass's own parts included), the instance runs :meth:`BasePretrainer.finish_build`.
+
+    ``MODELS.build`` (mmengine's ``cls(**cfg)``) and a direct call construct alike;
+    copying and unpickling do not construct, so they do not check again. A plain
+    ``ABCMeta`` (mmengine's ``BaseModule``'s) otherwise.
+    """
+
+    def __call__(cls, *args, **kwargs):
+        model = super().__call__(*args, **kwargs)
+        model.finish_build()
+        return model
+
+
+class BasePretrainer(BaseSelfSupervisor, metaclass=CheckedAfterInit):
     """An mmpretrain ``BaseSelfSupervisor`` that owns only its method's wiring.
 
     A step runs ``masker -> backbone.encode -> neck -> head`` (DESIGN.md §1);
@@ -53,9 +71,10 @@ class BasePretrainer(BaseSelfSupervisor):
     accepts_mixer = False
     #: Whether the method masks with a ``masker`` (MixedAE's mixing replaces it).
     needs_masker = True
-    #: Whether the method can read an encoder with SemanticMIM's [MASK] branch
-    #: (a token at every patch instead of the visible ones).
-    supports_proxy_branch = True
+    #: Whether the method reads an encoder that gives tokens at the masked patches
+    #: (``EncoderOutput.masked``: [MASK] tokens, SemanticMIM's [MASK] branch), or
+    #: only one that drops them (its decoders work on the visible tokens of mixed inputs).
+    reads_masked_tokens = True
     #: Whether the method hands the encoder source slots for segment embeddings (MixedAE).
     supports_segments = False
     #: The heads (or their subclasses) the method's ``head`` slot calls as it expects.
@@ -94,18 +113,17 @@ class BasePretrainer(BaseSelfSupervisor):
         require(isinstance(aux_heads, (list, tuple)), 'model.aux_heads', aux_heads,
                 'a list of head configs')
         self.aux_heads = nn.ModuleList([build_part(cfg) for cfg in aux_heads])
-        require(hasattr(self.backbone, 'encode'), 'model.backbone.type',
-                type(self.backbone).__name__, 'a MIM encoder with encode() (e.g. MIMViT)')
-        require(self.supports_segments or not getattr(self.backbone, 'num_segments', 0),
-                'model.backbone.num_segments', getattr(self.backbone, 'num_segments', 0),
-                f'0 for {type(self).__name__} (segment embeddings need the source slots of a '
-                'patch mixer: MixedAE)')
-        require(self.supports_proxy_branch or not getattr(self.backbone, 'with_proxy_branch',
-                                                          False),
-                'model.backbone.num_proxy_tokens', getattr(self.backbone, 'num_proxy_tokens', 0),
-                f'0 for {type(self).__name__} (its decoder works on the visible tokens of '
-                'mixed inputs; the proxy branch fits MAE (MR-MAE), MaskFeat and BEiT), or '
-                'model.backbone.proxy_block=None')
+        bb = self.backbone
+        require(isinstance(bb, MIMViT), 'model.backbone.type', type(bb).__name__,
+                'a MIM encoder (MIMViT, ConvViT, ProxyViT)')
+        require(self.supports_segments or not bb.num_segments, 'model.backbone.num_segments',
+                bb.num_segments, f'0 for {type(self).__name__} (segment embeddings need the '
+                'source slots of a patch mixer: MixedAE)')
+        require(self.reads_masked_tokens or not bb.gives_masked_tokens, 'model.backbone.type',
+                type(bb).__name__, f'an encoder that drops the masked patches for '
+                f'{type(self).__name__} (its decoder works on the visible tokens of mixed '
+                "inputs; SemanticMIM's [MASK] branch fits MAE (MR-MAE), MaskFeat and BEiT): "
+                'MIMViT with use_mask_token=False, or ProxyViT with proxy_block=None')
 
     def connect_teachers(self) -> None:
         """Hand the data preprocessor's mean/std to every frozen teacher (to re-normalise)."""
@@ -141,7 +159,7 @@ class BasePretrainer(BaseSelfSupervisor):
         names = set()
         for key, head in heads.items():
             kind = type(head).__name__
-            require(hasattr(head, 'aux_loss'), f'{key}.type', kind,
+            require(isinstance(head, BaseAuxHead), f'{key}.type', kind,
                     'an auxiliary head (MimicHead, FeatureDistillHead, HomologousContrastiveHead)')
             require(head.positions in widths, f'{key}.positions', head.positions,
                     f'one of {tuple(widths)}: {me} gives {kind} no {head.positions} tokens')
@@ -151,13 +169,13 @@ class BasePretrainer(BaseSelfSupervisor):
                     + ('source slots of a patch mixer: MixedAE' if 'slots' in missing else
                        "the student's mask on the clean images: set teacher_sees_mask=False")
                     + ')')
-            width = getattr(head, 'in_channels', None)
+            width = head.in_channels
             require(width == widths[head.positions], f'{key}.in_channels', width,
                     f'{widths[head.positions]} (the width of {me}\'s {head.positions} tokens)')
             require(head.loss_name not in names, f'{key}.loss_name', head.loss_name,
                     'a name no other auxiliary head uses')
             names.add(head.loss_name)
-        saliency = getattr(self.masker, 'needs_saliency', False)
+        saliency = self.masker is not None and self.masker.needs_saliency
         require(not saliency or (self.masks_clean_images and any(
             h.full_image_teacher for h in heads.values())), 'model.masker.type',
             type(self.masker).__name__, f'a masker without teacher saliency: {me} has no '
@@ -168,18 +186,12 @@ class BasePretrainer(BaseSelfSupervisor):
         """The auxiliary heads by config key (subclasses add their method's own)."""
         return {f'model.aux_heads.{i}': head for i, head in enumerate(self.aux_heads)}
 
-    def finish_build(self, cls: type) -> None:
+    def finish_build(self) -> None:
         """Check the auxiliary heads and hand the teachers the input normalisation.
 
-        Every pretrainer calls ``self.finish_build(ItsClass)`` at the end of its
-        ``__init__``; only the call of the class that was built runs, once all
-        its parts exist.
-
-        Args:
-            cls (type): The class whose ``__init__`` calls it.
+        Runs once, after the whole ``__init__`` chain (:class:`CheckedAfterInit`),
+        when every part of the built class exists.
         """
-        if type(self).__init__ is not cls.__init__:
-            return
         self.check_objectives()
         self.check_aux_heads(self.named_aux_heads())
         self.connect_teachers()
@@ -271,9 +283,7 @@ class BasePretrainer(BaseSelfSupervisor):
             MaskInfo: The batch's mask.
         """
         grid = self.backbone.patch_grid(inputs.shape[-2:])
-        if getattr(self.masker, 'needs_saliency', False):
-            return self.masker(inputs.shape[0], grid, inputs.device, saliency=saliency)
-        return self.masker(inputs.shape[0], grid, inputs.device)
+        return self.masker(inputs.shape[0], grid, inputs.device, saliency=saliency)
 
     def loss(self, inputs, data_samples: List[DataSample]) -> Dict:
         """Named losses of one step; see subclasses."""

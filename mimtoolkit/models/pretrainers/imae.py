@@ -4,32 +4,14 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import torch
 from mmpretrain.structures import DataSample
 
+from mimtoolkit.models.mixers import PixelMixer
+from mimtoolkit.models.targets import teacher_like_student
 from mimtoolkit.registry import register_part
 from mimtoolkit.structures import (EncoderOutput, MaskInfo, PixelMixInfo, Reconstruction,
                                    StudentView)
 from mimtoolkit.utils import require
 from .base_pretrainer import PartCfg, build_part
 from .mae import MAE
-
-
-def teacher_like_student(head: PartCfg, backbone: PartCfg) -> PartCfg:
-    """A distillation head config whose teacher, if it names no ``encoder``, gets the backbone's.
-
-    Args:
-        head (dict | nn.Module | None): The distillation head config.
-        backbone (dict | nn.Module): The student's backbone config.
-
-    Returns:
-        The head config (a copy when filled in).
-    """
-    if not isinstance(head, dict) or not isinstance(backbone, dict):
-        return head
-    teacher = head.get('teacher')
-    if not isinstance(teacher, dict) or 'encoder' in teacher:
-        return head
-    encoder = {k: v for k, v in backbone.items() if k != 'init_cfg'}
-    return dict(head, teacher=dict(teacher, encoder=encoder))
-
 
 #: The branches of i-MAE and the suffix of their loss names.
 BRANCHES = {'subordinate': 'sub', 'dominant': 'dom'}
@@ -79,7 +61,7 @@ class IMAE(MAE):
     choices = dict(branches=tuple(BRANCHES), distill_combine=tuple(DISTILL_COMBINE))
 
     accepts_mixer = True
-    supports_proxy_branch = False
+    reads_masked_tokens = False
 
     def __init__(self,
                  backbone: PartCfg,
@@ -103,7 +85,7 @@ class IMAE(MAE):
         super().__init__(backbone=backbone, neck=neck, head=head, masker=masker, mixer=mixer,
                          **kwargs)
         mixer_name = type(self.mixer).__name__
-        require(hasattr(self.mixer, 'pair'), 'model.mixer.type', mixer_name,
+        require(isinstance(self.mixer, PixelMixer), 'model.mixer.type', mixer_name,
                 'a pixel mixer handing on subordinate and dominant images (PixelMixer)')
         self.branches = branches
         self.distill_combine = distill_combine
@@ -118,7 +100,6 @@ class IMAE(MAE):
         require(self.disentangle.out_channels == decoder_in, 'model.disentangle.out_channels',
                 self.disentangle.out_channels, f'{decoder_in} (the shared decoder\'s input width)')
         self.distill_head = build_part(teacher_like_student(distill_head, backbone))
-        self.finish_build(IMAE)
 
     #: The masker masks the mixed images, which no teacher sees.
     masks_clean_images = False
@@ -146,7 +127,7 @@ class IMAE(MAE):
         """
         mask_info = self.mask(mix.mixed)
         latent = self.backbone.encode(mix.mixed, mask_info)
-        return latent, self.disentangle(latent.tokens)
+        return latent, self.disentangle(latent.leading_and_visible())
 
     def loss(self, inputs: torch.Tensor, data_samples: List[DataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
@@ -172,7 +153,7 @@ class IMAE(MAE):
             for key, value in self.head.loss(branch_pred, target, mask_info.mask).items():
                 losses[f'{key}_{BRANCHES[name]}'] = value
         if self.distill_head is not None or self.aux_heads:
-            student = torch.cat([f[:, latent.num_extra_tokens:] for f in feats])
+            student = torch.cat([f[:, latent.num_leading:] for f in feats])
             view = StudentView.at_patches(
                 student, torch.cat(targets), self.backbone.patch_grid(inputs.shape[-2:]),
                 mask_info.ids_keep.repeat(n, 1), mask_info.repeat(n))
@@ -218,8 +199,8 @@ class IMAE(MAE):
         """
         require(branch in self.branches, 'branch', branch, f'one of {self.branches}')
         latent = self.backbone.encode(mix.mixed, mask_info)
-        feats = self.disentangle(latent.tokens)[self.branches.index(branch)]
-        return feats[:, latent.num_extra_tokens:]
+        feats = self.disentangle(latent.leading_and_visible())[self.branches.index(branch)]
+        return feats[:, latent.num_leading:]
 
     @torch.no_grad()
     def reconstruct(self, inputs: torch.Tensor, alpha: Optional[float] = None) -> Reconstruction:

@@ -48,14 +48,13 @@ class MAE(BasePretrainer):
                  masker=dict(type='RandomMasker', mask_ratio=0.75), **kwargs) -> None:
         super().__init__(backbone=backbone, neck=neck, head=head, masker=masker, **kwargs)
         bb = self.backbone
-        require(not getattr(bb, 'use_mask_token', False), 'model.backbone.use_mask_token', True,
+        require(not bb.use_mask_token, 'model.backbone.use_mask_token', True,
                 'False for MAE (its decoder takes the visible tokens only)')
         require((self.neck is None) == (self.head is None), 'model.neck/head',
                 (type(self.neck).__name__, type(self.head).__name__),
                 'both set (pixel decoder and its head) or both None')
         if self.neck is not None:
             self.check_decoder()
-        self.finish_build(MAE)
 
     #: Where the objectives besides the pixel decoder are configured (for the refusal).
     other_objectives = 'model.aux_heads'
@@ -80,7 +79,7 @@ class MAE(BasePretrainer):
         require(out == bb.patch_size**2 * self.head.in_channels, 'model.neck.patch_size', out,
                 f'a decoder predicting {bb.patch_size}x{bb.patch_size}x'
                 f'{self.head.in_channels} values per patch')
-        if self.tokens_at_every_patch:
+        if bb.gives_masked_tokens:
             require(isinstance(self.neck, LinearPatchDecoder), 'model.neck.type',
                     type(self.neck).__name__, 'LinearPatchDecoder when the backbone outputs a '
                     'token at every patch (SemanticMIM proxies: its [MASK] branch is the decoder)')
@@ -107,15 +106,10 @@ class MAE(BasePretrainer):
         """int: Rows before the patches in the decoder's sequence (mmpretrain's: the [CLS])."""
         return getattr(self.neck, 'num_extra_tokens', 1)
 
-    @property
-    def tokens_at_every_patch(self) -> bool:
-        """bool: The masked encoder outputs all L patches (SemanticMIM's [MASK] branch)."""
-        return bool(getattr(self.backbone, 'with_proxy_branch', False))
-
     def aux_widths(self) -> Dict[str, int]:
         """Visible encoder tokens; masked-patch tokens where something predicts them."""
         widths = super().aux_widths()
-        if self.tokens_at_every_patch:
+        if self.backbone.gives_masked_tokens:
             widths['masked'] = self.backbone.embed_dims
         elif self.neck is not None:
             widths['masked'] = self.neck.decoder_pred.in_features
@@ -139,15 +133,11 @@ class MAE(BasePretrainer):
             with self._decoder_hidden_states() as hidden:
                 pred = self.decode(latent)
             losses.update(self.head.loss(pred, inputs, mask_info.mask))
-            if 'x' in hidden:
-                masked = hidden['x'] if self.tokens_at_every_patch else \
-                    hidden['x'][:, self.decoder_extra_tokens:]
-                masked = mask_info.gather_masked(masked)
+            if 'x' in hidden:  # the encoder's [MASK] tokens, or the decoder's at masked patches
+                masked = latent.masked if latent.masked is not None else \
+                    mask_info.gather_masked(hidden['x'][:, self.decoder_extra_tokens:])
         if self.aux_heads:
-            visible = latent.patch_tokens
-            if self.tokens_at_every_patch:  # proxies: the [MASK] branch filled in the rest
-                visible = mask_info.gather_visible(visible)
-            views = self.patch_views(inputs, mask_info, visible, masked)
+            views = self.patch_views(inputs, mask_info, latent.visible, masked)
             losses.update(self.aux_losses(views, features))
         return losses
 
@@ -158,10 +148,12 @@ class MAE(BasePretrainer):
         return self.decode(latent), latent.mask_info
 
     def decode(self, latent: EncoderOutput) -> torch.Tensor:
-        """(B, L, p·p·C) pixel predictions from the encoder output."""
-        if self.tokens_at_every_patch:
-            return self.neck(latent.patch_tokens)
-        return self.neck(latent.tokens, latent.mask_info.ids_restore)
+        """(B, L, p·p·C) pixel predictions from the encoder output: a token at every
+        patch (SemanticMIM's [MASK] branch) through a linear decoder, or the visible
+        tokens through a decoder that fills in the dropped patches."""
+        if latent.has_every_patch:
+            return self.neck(latent.every_patch())
+        return self.neck(latent.leading_and_visible(), latent.mask_info.ids_restore)
 
     @contextmanager
     def _decoder_hidden_states(self):

@@ -38,12 +38,11 @@ class MaskFeat(BasePretrainer):
         super().__init__(backbone=backbone, head=head, target_generator=target_generator,
                          masker=masker, **kwargs)
         bb = self.backbone
-        require(getattr(bb, 'use_mask_token', False), 'model.backbone.use_mask_token', False,
+        require(bb.use_mask_token, 'model.backbone.use_mask_token', False,
                 f'True for {type(self).__name__} (the head predicts at every masked position)')
         require(self.head.in_channels == bb.embed_dims, 'model.head.in_channels',
                 self.head.in_channels, f'{bb.embed_dims} (the backbone width)')
         self.check_target()
-        self.finish_build(MaskFeat)
 
     def check_target(self) -> None:
         """The HOG target fits the backbone and the head."""
@@ -78,10 +77,9 @@ class MaskFeat(BasePretrainer):
             and every auxiliary head's loss.
         """
         latent, features = self.encode_masked(inputs)
-        mask_info, tokens = latent.mask_info, latent.patch_tokens
-        losses = self.head.loss(tokens, self.targets(inputs), mask_info.mask)
+        mask_info = latent.mask_info
+        losses = self.head.loss(latent.every_patch(), self.targets(inputs), mask_info.mask)
         if self.aux_heads:
-            views = self.patch_views(inputs, mask_info, mask_info.gather_visible(tokens),
-                                     mask_info.gather_masked(tokens))
+            views = self.patch_views(inputs, mask_info, latent.visible, latent.masked)
             losses.update(self.aux_losses(views, features))
         return losses

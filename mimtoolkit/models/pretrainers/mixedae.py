@@ -4,9 +4,10 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import torch
 from mmpretrain.structures import DataSample
 
-from mimtoolkit.evaluation.topk_accuracy import topk_sampling_accuracy
+from mimtoolkit.functional import topk_sampling_accuracy
 from mimtoolkit.models.backbones import MIMViT
 from mimtoolkit.models.layers import HomologousAttention
+from mimtoolkit.models.mixers import PatchMixer
 from mimtoolkit.registry import MODELS, register_part
 from mimtoolkit.structures import (EncoderOutput, MaskInfo, PatchMixInfo, Reconstruction,
                                    StudentView)
@@ -33,7 +34,8 @@ def with_homologous_attention(backbone: PartCfg, layers: Optional[Sequence[int]]
     if not isinstance(backbone, dict):
         return backbone
     kind = MODELS.get(backbone.get('type', 'MIMViT'))
-    require(not getattr(kind, 'convolves_across_patches', False), 'model.backbone.type',
+    require(not (isinstance(kind, type) and issubclass(kind, MIMViT)
+                 and kind.convolves_across_patches), 'model.backbone.type',
             backbone.get('type'), 'an encoder without convolution stages for MixedAE (e.g. '
             'MIMViT): convolutions would blend neighbouring patches of different source images')
     if backbone.get('attn_cfgs') is not None:
@@ -95,7 +97,7 @@ class MixedAE(MAE):
     accepts_mixer = True
     needs_masker = False
     supports_segments = True
-    supports_proxy_branch = False
+    reads_masked_tokens = False
 
     def __init__(self,
                  backbone: PartCfg,
@@ -120,7 +122,7 @@ class MixedAE(MAE):
             backbone = dict(backbone, num_segments=round(1 / ratio))
         super().__init__(backbone=backbone, neck=neck, head=head, masker=None, mixer=mixer,
                          **kwargs)
-        require(hasattr(self.mixer, 'group_size'), 'model.mixer.type', type(self.mixer).__name__,
+        require(isinstance(self.mixer, PatchMixer), 'model.mixer.type', type(self.mixer).__name__,
                 'a patch mixer (PatchMixer): MixedAE unmixes patches by source slot')
         segments = self.backbone.num_segments
         require(segments in (0, self.mixer.group_size), 'model.backbone.num_segments', segments,
@@ -133,7 +135,6 @@ class MixedAE(MAE):
             require(self.contrastive_head.in_channels == self.backbone.embed_dims,
                     'model.contrastive_head.in_channels', self.contrastive_head.in_channels,
                     f'{self.backbone.embed_dims} (the backbone width)')
-        self.finish_build(MixedAE)
 
     other_objectives = 'model.aux_heads or model.contrastive_head'
 
@@ -160,7 +161,7 @@ class MixedAE(MAE):
         grid = self.backbone.patch_grid(inputs.shape[-2:])
         patches = torch.arange(mix.slots.shape[1], device=mix.slots.device)
         positions = mix.sources.gather(1, mix.slots) * mix.slots.shape[1] + patches
-        return StudentView(latent.patch_tokens, inputs, grid, positions, slots=mix.slots)
+        return StudentView(latent.visible, inputs, grid, positions, slots=mix.slots)
 
     @property
     def homologous_layers(self) -> Dict[int, HomologousAttention]:
@@ -189,8 +190,8 @@ class MixedAE(MAE):
             ``mix.targets``, and the unmixing masks (1 = not from that image).
         """
         unmix = mix.unmix_masks()
-        tokens = latent.tokens.repeat(mix.num_slots, 1, 1)
-        extra = latent.num_extra_tokens
+        tokens = latent.leading_and_visible().repeat(mix.num_slots, 1, 1)
+        extra = latent.num_leading
         own = torch.cat([tokens[:, :extra], unmix.gather_visible(tokens[:, extra:])], dim=1)
         return self.neck(own, unmix.ids_restore), unmix
 
@@ -215,9 +216,9 @@ class MixedAE(MAE):
         if self.contrastive_head is not None:
             if self.contrastive_features == 'pre_norm':
                 feats = latent.hidden_states[self.backbone.num_layers - 1]
-                feats = feats[:, latent.num_extra_tokens:]
+                feats = feats[:, latent.num_leading:]
             else:
-                feats = latent.patch_tokens
+                feats = latent.visible
             losses.update(self.contrastive_head.loss(feats, mix.slots))
         if self.aux_heads:
             view = self.student_view(latent, mix, inputs)
@@ -225,7 +226,7 @@ class MixedAE(MAE):
         for i, attn in self.homologous_layers.items():
             if attn.record_topk and attn.last_topk is not None:
                 losses[f'topk_acc_layer{i}'] = topk_sampling_accuracy(
-                    attn.last_topk, mix.slots, latent.num_extra_tokens)
+                    attn.last_topk, mix.slots, latent.num_leading)
                 attn.last_topk = None
         return losses
 

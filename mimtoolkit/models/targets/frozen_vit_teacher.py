@@ -4,7 +4,7 @@ from typing import Optional, Sequence
 import torch
 
 from mimtoolkit.registry import MODELS, register_part
-from mimtoolkit.evaluation.attention_maps import encode_with_cls_attention
+from mimtoolkit.functional import encode_with_cls_attention
 from mimtoolkit.structures import EncoderOutput, MaskInfo, TeacherFeatures
 from mimtoolkit.utils import (ConfigError, backbone_state_dict, load_matching_state_dict,
                               load_state_dict_file)
@@ -97,6 +97,6 @@ class FrozenViTTeacher(BaseFrozenTeacher):
             (None: a saliency-driven masker then says so).
         """
         if self.encoder.num_extra_tokens == 0:
-            return TeacherFeatures(patch_tokens=self.encoder.encode(images).patch_tokens)
+            return TeacherFeatures(patch_tokens=self.encoder.encode(images).visible)
         encoded, attention = encode_with_cls_attention(self.encoder, images)
-        return TeacherFeatures(patch_tokens=encoded.patch_tokens, cls_attention=attention)
+        return TeacherFeatures(patch_tokens=encoded.visible, cls_attention=attention)

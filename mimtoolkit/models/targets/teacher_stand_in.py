@@ -8,6 +8,7 @@ import timm
 import torch
 
 from mimtoolkit.registry import MODELS
+from .teacher_like_student import teacher_like_student
 from .timm_vit_teacher import TimmViTTeacher
 from .visual_tokenizers import vqkd_encoder_config
 
@@ -43,7 +44,6 @@ def save_stand_in_teacher(head: dict, backbone: dict, path: str) -> str:
     Returns:
         str: ``path``.
     """
-    from mimtoolkit.models.pretrainers.imae import teacher_like_student
     teacher = head['teacher']
     teacher_cls = MODELS.get(teacher['type'])
     if issubclass(teacher_cls, TimmViTTeacher):

@@ -5,7 +5,7 @@ import timm
 import torch
 from timm.models.vision_transformer import checkpoint_filter_fn
 
-from mimtoolkit.evaluation.attention_maps import attention_probs
+from mimtoolkit.functional import attention_probs
 from mimtoolkit.registry import register_part
 from mimtoolkit.structures import TeacherFeatures
 from mimtoolkit.utils import hf_clip_to_openai, is_hf_clip, load_matching_state_dict, require
