@@ -11,7 +11,7 @@ train_pipeline = [
     dict(type='DeferredRandomFlip', prob=0.5),
     dict(type='DeferredRandomResizedCrop', scale=224, crop_ratio_range=(0.08, 1.0)),
     dict(type='PackInputs',
-         meta_keys=('img_path', 'crop_box', 'crop_size', 'flip', 'color_jitter'))
+         meta_keys=('img_path', 'device_aug'))
 ]
 train_dataloader = dict(collate_fn=dict(type='pseudo_collate'),
                         dataset=dict(pipeline=train_pipeline))

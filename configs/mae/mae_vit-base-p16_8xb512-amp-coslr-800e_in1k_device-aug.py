@@ -10,7 +10,7 @@ train_pipeline = [
     dict(type='CheckedLoadImageFromFile', imdecode_backend='bytes'),
     dict(type='DeferredRandomResizedCrop', scale=224, crop_ratio_range=(0.2, 1.0)),
     dict(type='DeferredRandomFlip', prob=0.5),
-    dict(type='PackInputs', meta_keys=('img_path', 'crop_box', 'crop_size', 'flip'))
+    dict(type='PackInputs', meta_keys=('img_path', 'device_aug'))
 ]
 train_dataloader = dict(collate_fn=dict(type='pseudo_collate'),
                         dataset=dict(pipeline=train_pipeline))

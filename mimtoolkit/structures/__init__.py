@@ -1,4 +1,5 @@
 """Typed hand-offs between the parts of a pretraining step (DESIGN.md §1)."""
+from .device_aug_draws import DeviceAugDraws
 from .encoder_output import EncoderOutput
 from .mask_info import MaskInfo
 from .patch_mix_info import PatchMixInfo
@@ -9,5 +10,5 @@ from .teacher_features import TeacherFeatures
 
 __all__ = [
     'MaskInfo', 'EncoderOutput', 'PixelMixInfo', 'PatchMixInfo', 'Reconstruction',
-    'TeacherFeatures', 'StudentView'
+    'TeacherFeatures', 'StudentView', 'DeviceAugDraws'
 ]

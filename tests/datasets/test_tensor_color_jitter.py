@@ -77,7 +77,7 @@ def test_the_device_jitter_is_pillow_s_exactly_in_either_channel_order(photos, r
 def test_deferred_jitter_draws_what_colorjitter_draws(photos):
     from mimtoolkit.datasets.transforms import DeferredColorJitter
     np.random.seed(4)
-    order, factors = DeferredColorJitter(**JITTER)(dict(img=None))['color_jitter']
+    order, factors = DeferredColorJitter(**JITTER)(dict(img=None))['device_aug'].color_jitter
     theirs = ColorJitter(**JITTER)
     np.random.seed(4)
     want = theirs._rand_params()

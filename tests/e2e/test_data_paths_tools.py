@@ -24,15 +24,14 @@ PIPELINES = {
         f"dict(type='CheckedLoadImageFromFile', imdecode_backend={backend!r}), "
         "dict(type='DeferredRandomResizedCrop', scale=64, crop_ratio_range=(0.2, 1.0)), "
         "dict(type='DeferredRandomFlip', prob=0.5), dict(type='PackInputs', meta_keys=("
-        "'img_path', 'crop_box', 'crop_size', 'flip'))") for backend in ('torchvision', 'bytes')},
+        "'img_path', 'device_aug'))") for backend in ('torchvision', 'bytes')},
     # BEiT's order and colour jitter, all applied on the device
     'device-aug-bytes-jitter': (
         "dict(type='CheckedLoadImageFromFile', imdecode_backend='bytes'), "
         "dict(type='DeferredColorJitter', brightness=0.4, contrast=0.4, saturation=0.4), "
         "dict(type='DeferredRandomFlip', prob=0.5), "
         "dict(type='DeferredRandomResizedCrop', scale=64, crop_ratio_range=(0.08, 1.0)), "
-        "dict(type='PackInputs', meta_keys=('img_path', 'crop_box', 'crop_size', 'flip', "
-        "'color_jitter'))"),
+        "dict(type='PackInputs', meta_keys=('img_path', 'device_aug'))"),
 }
 DEVICE_AUG = "model = dict(data_preprocessor=dict(type='DeviceAugmentDataPreprocessor'))\n"
 

@@ -1,5 +1,6 @@
 """RandomResizedCrop drawn in the data worker, applied on the training device."""
 from mimtoolkit.registry import TRANSFORMS
+from mimtoolkit.structures import DeviceAugDraws
 from .tensor_random_resized_crop import TensorRandomResizedCrop
 
 
@@ -14,15 +15,16 @@ class DeferredRandomResizedCrop(TensorRandomResizedCrop):
     the undecoded bytes. Drawing in the worker keeps mmengine's per-worker, per-rank seeds:
     the boxes of a run are those of the CPU pipeline under the same seeds.
 
-    Sets ``results['crop_box'] = (top, left, height, width)`` and
-    ``results['crop_size'] = (h, w)``; the image is left as it is. Add both keys to
-    ``PackInputs``' ``meta_keys``. Arguments as ``TensorRandomResizedCrop``; the device
-    resamples with ``roi_align`` (see ``DeviceAugmentDataPreprocessor``), whatever
-    ``interpolation`` says.
+    Sets ``crop_box = (top, left, height, width)`` and ``crop_size = (h, w)`` of the
+    image's :class:`DeviceAugDraws` (``results['device_aug']``); the image is left as it
+    is. Add ``'device_aug'`` to ``PackInputs``' ``meta_keys``. Arguments as
+    ``TensorRandomResizedCrop``; the device resamples with ``roi_align`` (see
+    ``DeviceAugmentDataPreprocessor``), whatever ``interpolation`` says.
     """
 
     def transform(self, results: dict) -> dict:
         """Draw the box of ``results['img_shape']`` ((H, W))."""
-        results['crop_box'] = self.draw_box(results['img_shape'])
-        results['crop_size'] = tuple(self.scale)
+        draws = DeviceAugDraws.of(results)
+        draws.crop_box = tuple(self.draw_box(results['img_shape']))
+        draws.crop_size = tuple(self.scale)
         return results

@@ -11,9 +11,10 @@ def _name(cfg) -> str:
 
 
 def check_device_augment(cfg) -> None:
-    """A train pipeline with ``Deferred*`` transforms needs ``pseudo_collate`` (the images
-    differ in size) and ``DeviceAugmentDataPreprocessor`` (which applies them); without
-    them the run would fail deep inside collation or the model.
+    """A train pipeline with ``Deferred*`` transforms needs ``PackInputs`` to carry their
+    draws (``meta_keys`` with ``'device_aug'``), ``pseudo_collate`` (the images differ in
+    size) and ``DeviceAugmentDataPreprocessor`` (which applies them); without them the run
+    would fail deep inside collation or the model.
 
     Raises:
         ConfigError: Naming the key to set.
@@ -24,6 +25,12 @@ def check_device_augment(cfg) -> None:
     deferred = [_name(t) for t in pipeline if _name(t) in DEFERRED]
     if not deferred:
         return
+    packs = [t for t in pipeline if _name(t) == 'PackInputs']
+    keys = tuple(packs[-1].get('meta_keys', ())) if packs else ()
+    if 'device_aug' not in keys:
+        raise ConfigError(f"train_dataloader.dataset.pipeline PackInputs meta_keys={keys!r} "
+                          f"is invalid with {deferred[0]} in the pipeline: expected them to "
+                          "include 'device_aug' (the draws the device applies)")
     collate = _name(loader.get('collate_fn') or {})
     if collate != 'pseudo_collate':
         raise ConfigError(f"train_dataloader.collate_fn type={collate!r} is invalid with "

@@ -1,5 +1,6 @@
 """The batch's RandomResizedCrop, flip and normalisation (and JPEG decode) on the device."""
 import copy
+import dataclasses
 from typing import Dict, List, Sequence
 
 import torch
@@ -10,6 +11,7 @@ from torchvision.ops import roi_align
 from mimtoolkit.datasets.image_decoding import decode_jpegs, decode_rgb
 from mimtoolkit.functional.image_ops import is_jpeg, jitter_chw
 from mimtoolkit.registry import MODELS
+from mimtoolkit.structures import DeviceAugDraws
 from mimtoolkit.utils import ConfigError, require
 from mimtoolkit.utils.unreadable_image import ON_ERROR, UnreadableImages
 
@@ -131,11 +133,11 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
        flip comes after the crop even where the CPU pipeline flips first (BEiT): the box's
        left offset is drawn uniformly, so the mirrored box has the same distribution.
 
-    A batch whose samples carry no ``crop_box`` (a pipeline without deferred transforms)
-    goes through ``SelfSupDataPreprocessor`` unchanged. Use ``collate_fn=dict(type=
-    'pseudo_collate')`` (the images differ in size) and ``PackInputs(meta_keys=(...,
-    'crop_box', 'crop_size', 'flip'))``; ``configs/_base_/datasets/*_device_aug.py``
-    have both.
+    The draws arrive as one typed hand-off per sample, :class:`DeviceAugDraws` (metainfo
+    ``device_aug``). A batch whose samples carry no drawn box (a pipeline without deferred
+    transforms) goes through ``SelfSupDataPreprocessor`` unchanged. Use ``collate_fn=dict(
+    type='pseudo_collate')`` (the images differ in size) and ``PackInputs(meta_keys=(...,
+    'device_aug'))``; the ``*_device-aug.py`` configs have both.
 
     Args:
         on_error (str): For images that cannot be decoded here: ``'raise'`` (one
@@ -219,17 +221,20 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
 
         Args:
             data (dict): ``inputs``: N (3, H, W) uint8 tensors or 1-D byte tensors;
-                ``data_samples``: N samples with ``crop_box``, ``crop_size``, ``flip``.
+                ``data_samples``: N samples with the worker's :class:`DeviceAugDraws`
+                (metainfo ``device_aug``).
 
         Returns:
             dict: ``inputs`` (N, 3, h, w) float, normalised; ``data_samples`` (N: a skipped
             image's place is served by another image of the batch).
         """
         samples = data.get('data_samples')
-        if not samples or 'crop_box' not in samples[0].metainfo:
+        key = DeviceAugDraws.KEY
+        first = samples[0].metainfo.get(key) if samples else None
+        if first is None or first.crop_box is None:
             return super().forward(data, training)
-        metas = [s.metainfo for s in samples]
-        sizes = {tuple(m['crop_size']) for m in metas}
+        draws = [s.metainfo[key] for s in samples]
+        sizes = {tuple(d.crop_size) for d in draws}
         if len(sizes) != 1:
             raise ConfigError(f'crop_size differs within a batch ({sorted(sizes)}): expected '
                               'one DeferredRandomResizedCrop scale per pipeline')
@@ -237,10 +242,10 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
         inputs = [img if img.dim() == 1 else img.to(self.device, non_blocking=True)
                   for img in data['inputs']]
         came_as_bytes = [img.dim() == 1 for img in inputs]
-        inputs = self._decode(inputs, [m.get('img_path', '?') for m in metas])
+        inputs = self._decode(inputs, [s.metainfo.get('img_path', '?') for s in samples])
         for i, img in enumerate(inputs):
-            if img is not None and metas[i].get('color_jitter') is not None:
-                order, factors = metas[i]['color_jitter']
+            if img is not None and draws[i].color_jitter is not None:
+                order, factors = draws[i].color_jitter
                 inputs[i] = jitter_chw(img, order, factors, rgb=came_as_bytes[i])
         served = self._served(inputs)
         inputs = [inputs[k] for k in served]
@@ -249,10 +254,11 @@ class DeviceAugmentDataPreprocessor(SelfSupDataPreprocessor):
                    for i, k in enumerate(served)]
         for i, k in enumerate(served):
             if k != i:  # another image in its place, mirrored: another view of it
-                samples[i].set_metainfo(dict(flip=not metas[k].get('flip')))
-        metas = [s.metainfo for s in samples]
-        out = resample_boxes(inputs, [m['crop_box'] for m in metas], sizes.pop(), self.dtype)
-        flips = torch.tensor([bool(m.get('flip')) for m in metas], device=out.device)
+                samples[i].set_metainfo(
+                    {key: dataclasses.replace(draws[k], flip=not draws[k].flip)})
+        draws = [s.metainfo[key] for s in samples]
+        out = resample_boxes(inputs, [d.crop_box for d in draws], sizes.pop(), self.dtype)
+        flips = torch.tensor([d.flip for d in draws], device=out.device)
         out = torch.where(flips[:, None, None, None], out.flip(-1), out)
         # a decoded-here image is RGB: the reverse of what a worker's BGR image needs
         reverse = torch.tensor([self._channel_conversion != rgb for rgb in came_as_bytes],

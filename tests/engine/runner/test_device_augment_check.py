@@ -1,5 +1,6 @@
-"""A Deferred* pipeline without pseudo_collate or DeviceAugmentDataPreprocessor is refused
-at start-up with the key to set; the shipped device-aug config passes."""
+"""A Deferred* pipeline without its draws in PackInputs, pseudo_collate or
+DeviceAugmentDataPreprocessor is refused at start-up with the key to set; the shipped
+device-aug config passes."""
 import pytest
 from mmengine.config import Config
 
@@ -22,6 +23,11 @@ def test_the_shipped_device_aug_config_passes_and_its_parts_are_needed():
     with pytest.raises(ConfigError, match=r"data_preprocessor type='SelfSupDataPreprocessor' "
                        r"is invalid.*DeviceAugmentDataPreprocessor"):
         check_device_augment(plain)
+    old_keys = cfg.copy()  # the loose keys of before the typed hand-off
+    old_keys.train_dataloader.dataset.pipeline[-1].meta_keys = ('img_path', 'crop_box', 'flip')
+    with pytest.raises(ConfigError, match=r"PackInputs meta_keys=\('img_path', 'crop_box', "
+                       r"'flip'\) is invalid .* include 'device_aug'"):
+        check_device_augment(old_keys)
 
 
 def test_a_config_without_deferred_transforms_is_left_alone():

@@ -15,7 +15,7 @@ from mimtoolkit.datasets.transforms import CheckedLoadImageFromFile, DeferredRan
 from mimtoolkit.models.data_preprocessors import DeviceAugmentDataPreprocessor
 from mimtoolkit.utils import ConfigError
 
-META = ('img_path', 'crop_box', 'crop_size', 'flip')
+META = ('img_path', 'device_aug')
 
 
 def deferred(backend='torchvision', scale=48):
@@ -45,7 +45,7 @@ def test_the_worker_draws_mmpretrain_s_boxes():
     ours = DeferredRandomResizedCrop(scale=224, crop_ratio_range=(0.2, 1.0))
     theirs = RandomResizedCrop(scale=224, crop_ratio_range=(0.2, 1.0))
     np.random.seed(5)
-    boxes = [ours(dict(img_shape=(375, 500)))['crop_box'] for _ in range(500)]
+    boxes = [ours(dict(img_shape=(375, 500)))['device_aug'].crop_box for _ in range(500)]
     np.random.seed(5)
     assert boxes == [tuple(theirs.rand_crop_params(np.zeros((375, 500, 1), np.uint8)))
                      for _ in range(500)]
@@ -55,7 +55,7 @@ def test_a_box_at_output_size_is_cut_exactly_and_an_even_halving_averages(jpegs)
     data = batch(jpegs[:2])
     image = data['inputs'][0]  # BGR uint8 (3, 375, 500)
     for sample, (top, left, size) in zip(data['data_samples'], ((10, 20, 48), (100, 50, 96))):
-        sample.set_metainfo(dict(crop_box=(top, left, size, size), flip=False))
+        sample.device_aug.crop_box, sample.device_aug.flip = (top, left, size, size), False
     data['inputs'][1] = image
     out = preprocessor()(data)['inputs']
     rgb = image.flip(0).float()
@@ -68,12 +68,12 @@ def test_outputs_are_the_cpu_pipeline_s_within_interpolation_tolerance(jpegs):
     data = batch(jpegs)
     out = preprocessor()(data)['inputs']
     for image, sample, got in zip(data['inputs'], data['data_samples'], out):
-        top, left, height, width = sample.crop_box
+        top, left, height, width = sample.device_aug.crop_box
         # the CPU pipeline's resize of the same box (TensorRandomResizedCrop)
         want = F.interpolate(image[None, :, top:top + height, left:left + width].float(),
                              size=(48, 48), mode='bicubic', antialias=True)[0]
         want = want.clamp(0, 255).round().flip(0)  # BGR -> RGB
-        if sample.flip:
+        if sample.device_aug.flip:
             want = want.flip(-1)
         assert (got - want).abs().mean() < 4.0  # area average vs antialiased bicubic
 
@@ -83,7 +83,7 @@ def test_an_image_s_output_does_not_depend_on_the_rest_of_the_batch(jpegs):
     alone = [preprocessor()(dict(inputs=[i], data_samples=[s]))['inputs'][0]
              for i, s in zip(data['inputs'], data['data_samples'])]
     data['inputs'][2] = data['inputs'][2][:, :120, :90].contiguous()  # mixed sizes
-    data['data_samples'][2].set_metainfo(dict(crop_box=(0, 0, 120, 90)))
+    data['data_samples'][2].device_aug.crop_box = (0, 0, 120, 90)
     together = preprocessor()(data)['inputs']
     for i in (0, 1, 3, 4, 5):
         assert torch.equal(together[i], alone[i])
@@ -98,11 +98,11 @@ def test_bytes_decoded_here_equal_the_worker_s_decode(jpegs):
 
 def test_flips_are_drawn_at_the_probability_and_applied(jpegs):
     data = batch(jpegs * 20, seed=1)
-    flips = [s.flip for s in data['data_samples']]
+    flips = [s.device_aug.flip for s in data['data_samples']]
     assert 0.35 < np.mean(flips) < 0.65
     out = preprocessor()(data)['inputs']
     for s in data['data_samples']:
-        s.set_metainfo(dict(flip=False))
+        s.device_aug.flip = False
     unflipped = preprocessor()(data)['inputs']
     for i, flip in enumerate(flips):
         assert torch.equal(out[i], unflipped[i].flip(-1) if flip else unflipped[i])
@@ -122,7 +122,8 @@ def test_bad_bytes_name_the_file_or_are_skipped(jpegs, tmp_path):
     assert out['inputs'].shape[0] == len(out['data_samples']) == 3 and skipping.skipped == 1
     assert torch.equal(out['inputs'][1], out['inputs'][2].flip(-1))
     served = out['data_samples'][1]
-    assert served.img_path == jpegs[2] and served.flip != out['data_samples'][2].flip
+    assert served.img_path == jpegs[2]
+    assert served.device_aug.flip != out['data_samples'][2].device_aug.flip
     assert served is not out['data_samples'][2]
 
 
@@ -167,7 +168,7 @@ def test_the_canvas_follows_the_boxes_not_the_largest_image(jpegs, monkeypatch):
     import mimtoolkit.models.data_preprocessors.device_augment_data_preprocessor as module
     data = batch(jpegs)
     data['inputs'][0] = torch.randint(0, 256, (3, 60, 4000), dtype=torch.uint8)
-    data['data_samples'][0].set_metainfo(dict(crop_box=(5, 3000, 50, 80)))
+    data['data_samples'][0].device_aug.crop_box = (5, 3000, 50, 80)
     alone = preprocessor()(dict(inputs=data['inputs'][:1], data_samples=data['data_samples'][:1]))
     canvases = []
     resample = module.roi_align
@@ -177,7 +178,8 @@ def test_the_canvas_follows_the_boxes_not_the_largest_image(jpegs, monkeypatch):
         return resample(canvas, *args, **kwargs)
     monkeypatch.setattr(module, 'roi_align', recorded)
     out = preprocessor()(data)['inputs']
-    boxes = sum(3 * (s.crop_box[2] + 2) * (s.crop_box[3] + 2) for s in data['data_samples'])
+    boxes = sum(3 * (d.crop_box[2] + 2) * (d.crop_box[3] + 2)
+                for d in (s.device_aug for s in data['data_samples']))
     assert sum(canvases) <= 4 * boxes
     assert torch.equal(out[0], alone['inputs'][0])
 
@@ -222,7 +224,8 @@ def test_a_drawn_colour_jitter_is_applied_to_the_whole_image_before_the_crop(jpe
         data = batch(jpegs[:2], backend)
         draws = [([1, 0, 2, 3], (1.3, 0.7, 1.2)), ([2, 3, 1, 0], (None, 1.35, 0.6))]
         for sample, draw in zip(data['data_samples'], draws):
-            sample.set_metainfo(dict(color_jitter=draw, crop_box=(30, 40, 48, 48), flip=False))
+            sample.device_aug.color_jitter = draw
+            sample.device_aug.crop_box, sample.device_aug.flip = (30, 40, 48, 48), False
         out = preprocessor()(data)['inputs']
         for path, draw, got in zip(jpegs, draws, out):
             rgb = CheckedLoadImageFromFile(imdecode_backend='torchvision',
