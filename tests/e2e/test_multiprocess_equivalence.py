@@ -1,6 +1,7 @@
 """Multi-process equivalence: ``dist_train.sh CONFIG 2`` (gloo, batch B per process) logs the
-same loss curve as one process of ``tools/train.py`` with batch 2B, for MAE and every method
-(MaskFeat as SemanticMIM-MaskFeat: its pretrainer and HOG target, with proxies).
+same loss curve as one process of ``tools/train.py`` with batch 2B, for every method (MaskFeat
+as SemanticMIM-MaskFeat: its pretrainer and HOG target, with proxies; MAE's curve at two
+processes is tests/e2e/test_multinode.py's, and MR-MAE here is MAE's pretrainer).
 
 What makes it hold (docs/reliability.md): mmengine's sampler gives rank r the global batch's
 samples j·2 + r; masks, mixing coefficients, MixedAE's mixing masks and i-MAE's partners are
@@ -34,7 +35,6 @@ def tokenizer_and_teacher(tmp_path) -> str:
 
 IMAE = "model = dict(distill_head=dict(teacher=dict(checkpoint={teacher!r})))\n"
 METHODS = {
-    'mae': ('configs/mae/mae_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py', '', ''),
     'beit': ('configs/beit/beit_vit-tiny-p8_1xb16-coslr-20e_skimage-64.py',
              "model = dict(target_generator=dict(checkpoint={tokenizer!r}, n_hid=16,\n"
              "    n_blk_per_group=1, vocab_size=64), head=dict(num_tokens=64))\n", ''),
