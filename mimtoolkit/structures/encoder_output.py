@@ -31,6 +31,9 @@ class EncoderOutput:
             asked for with ``return_layers``, by 0-based layer index, before
             the final norm: the sequence the layers ran on (leading tokens,
             then the visible patches; every patch with [MASK] tokens).
+        raster (Tensor, optional): (B, L, C) the same patch tokens in raster
+            order where the encoder had them so ([MASK] tokens in place):
+            :meth:`every_patch` returns it instead of restoring the order.
     """
 
     leading: torch.Tensor
@@ -38,6 +41,7 @@ class EncoderOutput:
     masked: Optional[torch.Tensor] = None
     mask_info: Optional[MaskInfo] = None
     hidden_states: Dict[int, torch.Tensor] = field(default_factory=dict)
+    raster: Optional[torch.Tensor] = field(default=None, repr=False)
 
     @property
     def num_leading(self) -> int:
@@ -57,6 +61,8 @@ class EncoderOutput:
         """
         if self.mask_info is None:
             return self.visible
+        if self.raster is not None:
+            return self.raster
         if self.masked is None:
             raise ValueError('EncoderOutput.every_patch: the encoder dropped the masked patches '
                              '(masked is None); read visible, or decode the masked ones')

@@ -432,19 +432,23 @@ class MIMViT(VisionTransformer):
 
     def readout(self, flow: TokenFlow) -> EncoderOutput:
         """Stage 7: the output by part: leading tokens, visible and (where there are) masked."""
-        visible, masked = self.split_patches(flow)
+        visible, masked, raster = self.split_patches(flow)
         return EncoderOutput(
             leading=flow.tokens[:, :flow.num_leading], visible=visible, masked=masked,
             mask_info=flow.mask_info,
-            hidden_states={i: flow.hidden_states[i] for i in flow.return_layers})
+            hidden_states={i: flow.hidden_states[i] for i in flow.return_layers},
+            raster=raster)
 
-    def split_patches(self, flow: TokenFlow) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
-        """The patch tokens as (visible (B, N_vis, C), masked (B, L − N_vis, C) or None):
-        [MASK] tokens sit in raster order among the visible ones; dropped ones are not there."""
+    def split_patches(self, flow: TokenFlow) -> Tuple[torch.Tensor, Optional[torch.Tensor],
+                                                      Optional[torch.Tensor]]:
+        """The patch tokens as (visible (B, N_vis, C), masked (B, L − N_vis, C) or None,
+        raster (B, L, C) or None): [MASK] tokens sit in raster order among the visible ones
+        (kept as they are, so ``every_patch()`` need not restore the order); dropped ones are
+        not there."""
         patches, mask_info = flow.tokens[:, flow.num_leading:], flow.mask_info
         if mask_info is not None and self.use_mask_token:
-            return mask_info.gather_visible(patches), mask_info.gather_masked(patches)
-        return patches, None
+            return mask_info.gather_visible(patches), mask_info.gather_masked(patches), patches
+        return patches, None, None
 
     def forward(self, x: torch.Tensor, mask_info: Optional[MaskInfo] = None):
         """Masked pretraining path, or mmpretrain's path for transfer.

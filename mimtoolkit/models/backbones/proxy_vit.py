@@ -143,7 +143,7 @@ class ProxyViT(MIMViT):
         masked patches."""
         if flow.queries is None:
             return super().split_patches(flow)
-        return flow.tokens[:, flow.num_leading:], flow.queries
+        return flow.tokens[:, flow.num_leading:], flow.queries, None
 
     def forward(self, x: torch.Tensor, mask_info: Optional[MaskInfo] = None):
         """Masked pretraining path, or mmpretrain's output formats with the
