@@ -13,11 +13,12 @@ from mmengine.config.utils import MODULE2PACKAGE
 # transfer config run without them says so in one line.
 warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
-from .utils import allow_mmengine_checkpoints
+from .utils import allow_mmengine_checkpoints, import_mmpretrain_models
 
 __version__ = '0.1.0'
 
 allow_mmengine_checkpoints()
+import_mmpretrain_models()  # before anything below imports it: without mmdet's models
 MODULE2PACKAGE.setdefault('mimtoolkit', 'mimtoolkit')
 
 from . import datasets, engine, models, visualization  # noqa: E402,F401

@@ -24,13 +24,16 @@ __all__ = [
     'MODELS', 'DATASETS', 'DATA_SAMPLERS', 'TRANSFORMS', 'HOOKS', 'METRICS',
     'OPTIM_WRAPPERS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'VISUALIZERS', 'LOOPS', 'OPTIMIZERS',
     'PARAM_SCHEDULERS', 'VISBACKENDS', 'WEIGHT_INITIALIZERS', 'PART_KINDS',
-    'register_part', 'parts_of_kind', 'TRANSFER_PARTS', 'load_transfer_parts'
+    'register_part', 'parts_of_kind', 'TRANSFER_PARTS', 'TRANSFER_PART_KINDS',
+    'load_transfer_parts'
 ]
 
 
 #: The parts of ``mimtoolkit.models.transfer`` (subclasses of mmseg's and mmdet's), by name.
 TRANSFER_PARTS = ('ViTPyramidNeck', 'ResizedLossFCNHead', 'FP32SingleRoIExtractor',
                   'FP32ProposalRPNHead')
+#: The part kinds (:func:`register_part`) among them; the others are mmseg/mmdet models only.
+TRANSFER_PART_KINDS = ('neck', )
 
 
 def load_transfer_parts() -> None:
@@ -132,8 +135,9 @@ def parts_of_kind(kind: str) -> Dict[str, Type]:
     # every part is registered: this module's parent package (``mimtoolkit``) imports
     # mimtoolkit.models before anyone can import this module
     from mimtoolkit.utils.errors import ConfigError
-    try:
-        load_transfer_parts()
-    except ConfigError:  # no compiled ops: the parts that need them are not listed
-        pass
+    if kind in TRANSFER_PART_KINDS:  # other kinds never import mmseg and mmdet (seconds)
+        try:
+            load_transfer_parts()
+        except ConfigError:  # no compiled ops: the parts that need them are not listed
+            pass
     return dict(_PARTS[kind])

@@ -3,9 +3,6 @@ import warnings
 from typing import Dict
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import Lasso
-from sklearn.metrics import r2_score
 
 
 def nrmse(pred: np.ndarray, target: np.ndarray) -> float:
@@ -31,6 +28,7 @@ def r2(pred: np.ndarray, target: np.ndarray) -> float:
     Returns:
         float: 1 for a perfect prediction, 0 for the channel means, < 0 worse.
     """
+    from sklearn.metrics import r2_score  # scikit-learn (and SciPy) only where a metric runs
     return float(r2_score(target, pred, multioutput='uniform_average'))
 
 
@@ -79,6 +77,8 @@ def linear_separability(train_x: np.ndarray, train_y: np.ndarray, val_x: np.ndar
         dict: ``{'fore': {nrmse, r2, cosine} or None, 'aft': {nrmse, r2, cosine},
         'lasso_converged': bool}`` (False: raise ``max_iter`` or ``lasso_alpha``).
     """
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import Lasso
     fore = _scores(val_x, val_y) if val_x.shape[1] == val_y.shape[1] else None
     lasso = Lasso(alpha=lasso_alpha, max_iter=max_iter)
     with warnings.catch_warnings(record=True) as caught:
