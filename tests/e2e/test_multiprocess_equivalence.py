@@ -58,22 +58,27 @@ METHODS = {
 
 
 def curves(tmp_path, name, base, model, loader, per_process=4, world=2):
-    """Per-step logged losses of one process (batch world·B) and of world processes (B)."""
+    """Per-step logged losses of one process (batch world·B) and of world processes (B), and
+    the world processes' output."""
     single = photo_config(tmp_path, name, base, world * per_process, model, loader)
     split = photo_config(tmp_path, name, base, per_process, model, loader)
     run_tool(['tools/train.py', single, '--work-dir', str(tmp_path / f'{name}_1')])
-    run_tool(['tools/dist_train.sh', split, str(world), '--work-dir', str(tmp_path / f'{name}_2')],
-             env_extra=dict(PORT=free_port()))
-    return scalars(str(tmp_path / f'{name}_1')), scalars(str(tmp_path / f'{name}_2'))
+    proc = run_tool(['tools/dist_train.sh', split, str(world), '--work-dir',
+                     str(tmp_path / f'{name}_2')], env_extra=dict(PORT=free_port()))
+    return (scalars(str(tmp_path / f'{name}_1')), scalars(str(tmp_path / f'{name}_2')),
+            proc.stdout + proc.stderr)
 
 
 @pytest.mark.parametrize('method', list(METHODS))
 def test_two_processes_log_the_single_process_loss_curve(method, tmp_path):
     base, model, loader = METHODS[method]
     tokenizer, teacher = tokenizer_and_teacher(tmp_path)
-    one, two = curves(tmp_path, method, base, model.format(tokenizer=tokenizer, teacher=teacher),
-                      loader)
+    one, two, log = curves(tmp_path, method, base,
+                           model.format(tokenizer=tokenizer, teacher=teacher), loader)
     assert len(one) == len(two) == 5  # 40 photos / global batch 8
+    if 'SemanticPairBatchSampler' in loader:  # each rank draws its share of the pairs
+        assert "type='SemanticPairBatchSampler'" in log
+        assert all('loss_rec_sub' in r for r in two)
     keys = sorted(k for k in one[0] if k.startswith('loss'))
     assert keys and keys == sorted(k for k in two[0] if k.startswith('loss'))
     for step, (a, b) in enumerate(zip(one, two)):
