@@ -11,36 +11,58 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.fashion_mnist]
 
 
-def table(tmp_path, *extra):
+def table(work_dir, out, *only):
+    """The table of the runs ``only`` (one seed, 64 images, 2 threads) in ``work_dir``."""
     return subprocess.run(
-        ['bash', 'tools/benchmarks/small_scale.sh', '--work-dir', str(tmp_path / 'runs'),
-         '--out', str(tmp_path / 'results.md'), '--only', 'MaskFeat', 'SemanticMIM-MaskFeat',
-         '--images', '128', '--seeds', '1', '--mae-seeds', '1', '--bank', '100', '--val', '50',
-         *extra], cwd=REPO, capture_output=True, text=True, check=True)
+        ['bash', 'tools/benchmarks/small_scale.sh', '--work-dir', str(work_dir), '--out', str(out),
+         '--only', *only, '--images', '64', '--seeds', '1', '--mae-seeds', '1', '--bank', '100',
+         '--val', '50', '--threads', '2'], cwd=REPO, capture_output=True, text=True, check=True)
 
 
-def test_table_of_a_method_and_its_baseline_written_and_resumed(tmp_path):
-    table(tmp_path)
-    page = (tmp_path / 'results.md').read_text()
-    assert (tmp_path / 'results.png').is_file()
-    rows = {line.split(' | ')[0][2:]: line.split(' | ') for line in page.splitlines()
-            if line.startswith('| MaskFeat') or line.startswith('| SemanticMIM')}
-    assert set(rows) == {'MaskFeat', 'SemanticMIM-MaskFeat'}
-    runs = {(n, s): json.load(open(tmp_path / 'runs' / n / f'seed{s}' / 'result.json'))
-            for n in ('MaskFeat', 'SemanticMIM-MaskFeat') for s in (0, )}
+def test_a_row_repeats_exactly_then_its_table_is_written_and_resumed(tmp_path):
+    """MixedAE (segment embeddings, TopK attention, the contrastive head) twice, in two folders:
+    its probes, weights and TopK accuracies are equal (on two threads, where the old
+    segment-embedding indexing made them differ) and its result.json says what ran. Then the
+    table of MixedAE and its baseline MAE in the first folder: MixedAE is found finished, MAE
+    trains, the page has the paired difference; a last call trains nothing."""
+    first, page_path = tmp_path / 'first', tmp_path / 'first.md'
+    results, topk = [], []
+    for copy in ('first', 'second'):
+        table(tmp_path / copy, tmp_path / f'{copy}.md', 'MixedAE')
+        results.append(json.load(open(tmp_path / copy / 'MixedAE' / 'seed0' / 'result.json')))
+        topk.append(json.load(open(tmp_path / copy / 'topk_MixedAE_seed0.json'))['accuracy'])
+    keys = ('knn_top1', 'linear_top1', 'weights_sha256')
+    assert {k: results[1][k] for k in keys} == {k: results[0][k] for k in keys}
+    assert topk[0] == topk[1]
+    head = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=REPO, capture_output=True,
+                          text=True).stdout.strip()
+    import torch
+    assert results[0]['commit'] == head and results[0]['torch'] == torch.__version__
+    assert (results[0]['threads'], results[0]['seed']) == (2, 0)
+    assert 'randomness.seed=0' in results[0]['options']
+    assert results[0]['config'].startswith('configs/mixedae/')
+    assert f'commit `{head[:7]}`' in page_path.read_text()
+
+    mixedae_trained = osp.getmtime(first / 'MixedAE' / 'seed0' / 'train.out')
+    table(first, page_path, 'MAE', 'MixedAE')  # MixedAE is done: only MAE trains
+    assert osp.getmtime(first / 'MixedAE' / 'seed0' / 'train.out') == mixedae_trained
+    page = page_path.read_text()
+    assert (tmp_path / 'first.png').is_file()
+    main = page.split('| model |')[0]  # the methods' table, not the TopK accuracies after it
+    rows = {line.split(' | ')[0][2:]: line.split(' | ') for line in main.splitlines()
+            if line.startswith('| MAE') or line.startswith('| MixedAE')}
+    assert set(rows) == {'MAE', 'MixedAE'}
+    runs = {n: json.load(open(first / n / 'seed0' / 'result.json')) for n in ('MAE', 'MixedAE')}
     assert all(0 <= r['knn_top1'] <= 1 and 0 <= r['linear_top1'] <= 1 for r in runs.values())
-    assert rows['MaskFeat'][1] == '0' and rows['MaskFeat'][4] == '—'  # seed 0; a baseline
-    diff = 100 * (runs[('SemanticMIM-MaskFeat', 0)]['knn_top1'] -
-                  runs[('MaskFeat', 0)]['knn_top1'])
-    assert rows['SemanticMIM-MaskFeat'][5] == f'{diff:.2f}'  # paired, one seed: no spread
-    assert 'the first 128 Fashion-MNIST training images' in page and '4 iterations' in page
-    # a second call resumes: every run is found finished, nothing is trained again
-    before = {k: osp.getmtime(tmp_path / 'runs' / k[0] / f'seed{k[1]}' / 'train.out')
-              for k in runs}
-    table(tmp_path)
-    assert before == {k: osp.getmtime(tmp_path / 'runs' / k[0] / f'seed{k[1]}' / 'train.out')
-                      for k in runs}
-    assert (tmp_path / 'results.md').read_text().split('| method')[1] == page.split('| method')[1]
+    assert rows['MAE'][1] == '0' and rows['MAE'][4] == '—'  # seed 0; a baseline
+    diff = 100 * (runs['MixedAE']['knn_top1'] - runs['MAE']['knn_top1'])
+    assert rows['MixedAE'][5] == f'{diff:.2f}'  # paired, one seed: no spread
+    assert 'the first 64 Fashion-MNIST training images' in page and '2 iterations' in page
+    # a last call resumes: every run is found finished, nothing is trained again
+    before = {n: osp.getmtime(first / n / 'seed0' / 'train.out') for n in runs}
+    table(first, page_path, 'MAE', 'MixedAE')
+    assert before == {n: osp.getmtime(first / n / 'seed0' / 'train.out') for n in runs}
+    assert page_path.read_text().split('| method')[1] == page.split('| method')[1]
 
 
 def test_paired_differences_are_per_seed_then_averaged():
@@ -64,28 +86,3 @@ def test_paired_differences_are_per_seed_then_averaged():
     assert 'Partial' not in page
     partial = module.report(results, {}, args, [('MAE', 2)], ['MaskFeat', 'SemanticMIM-MaskFeat'])
     assert '**Partial**: 1 planned runs are not finished yet: MAE (seed 2).' in partial
-
-
-def test_a_row_repeats_exactly_and_records_what_made_it(tmp_path):
-    """MixedAE (segment embeddings, TopK attention, the contrastive head), twice: its probes,
-    weights and TopK accuracies are equal, and each result.json says what ran."""
-    results, topk = [], []
-    for copy in ('first', 'second'):
-        subprocess.run(
-            ['bash', 'tools/benchmarks/small_scale.sh', '--work-dir', str(tmp_path / copy),
-             '--out', str(tmp_path / f'{copy}.md'), '--only', 'MixedAE', '--images', '64',
-             '--seeds', '1', '--mae-seeds', '1', '--bank', '100', '--val', '50',
-             '--threads', '2'], cwd=REPO, capture_output=True, text=True, check=True)
-        results.append(json.load(open(tmp_path / copy / 'MixedAE' / 'seed0' / 'result.json')))
-        topk.append(json.load(open(tmp_path / copy / 'topk_MixedAE_seed0.json'))['accuracy'])
-    keys = ('knn_top1', 'linear_top1', 'weights_sha256')
-    assert [{k: r[k] for k in keys} for r in results[1:]] == [{k: results[0][k] for k in keys}]
-    assert topk[0] == topk[1]
-    head = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=REPO, capture_output=True,
-                          text=True).stdout.strip()
-    import torch
-    assert results[0]['commit'] == head and results[0]['torch'] == torch.__version__
-    assert (results[0]['threads'], results[0]['seed']) == (2, 0)
-    assert 'randomness.seed=0' in results[0]['options']
-    assert results[0]['config'].startswith('configs/mixedae/')
-    assert f'commit `{head[:7]}`' in (tmp_path / 'first.md').read_text()
