@@ -25,10 +25,9 @@ def test_unknown_kind_is_a_clear_error():
 
 
 def test_plain_names_reach_mmpretrain_parts():
-    decoder = MODELS.build(dict(type='MAEPretrainDecoder', num_patches=4, patch_size=2,
-                                embed_dim=8, decoder_embed_dim=8, decoder_depth=1,
-                                decoder_num_heads=2))
-    assert type(decoder).__module__.startswith('mmpretrain')
+    head = MODELS.build(dict(type='MAEPretrainHead', loss=dict(type='PixelReconstructionLoss',
+                                                               criterion='L2')))
+    assert type(head).__module__.startswith('mmpretrain')
 
 
 def test_other_libraries_reach_ours_by_scope_prefix():

@@ -44,7 +44,7 @@ def test_mae_exports_to_vitmae_with_equal_encoder_decoder_and_loss(tmp_path):
     images = torch.randn(3, 3, 32, 32)
     with torch.no_grad():
         latent, _ = model.encode_masked(images)
-        pred = model.decode(latent)
+        pred, _ = model.decode(latent)
         noise = latent.mask_info.ids_restore.float()  # HF keeps argsort(noise)[:keep]: our mask
         theirs = hf(pixel_values=images, noise=noise)
         encoded = hf.vit(pixel_values=images, noise=noise).last_hidden_state

@@ -149,7 +149,7 @@ def compare_outputs(model, hf_model, as_mae: bool, batch: int = 2) -> float:
         ours = backbone.encode(images).leading_and_visible()
         return float((hf_model(pixel_values=images).last_hidden_state - ours).abs().max())
     latent, _ = model.encode_masked(images)
-    pred = model.decode(latent)
+    pred, _ = model.decode(latent)
     out = hf_model(pixel_values=images, noise=latent.mask_info.ids_restore.float(),
                    output_hidden_states=False)
     encoded = hf_model.vit(pixel_values=images, noise=latent.mask_info.ids_restore.float())

@@ -1,4 +1,6 @@
 """A linear layer from each token to its patch's pixels (SimMIM's decoder, token form)."""
+from typing import Tuple, Union
+
 import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
@@ -35,6 +37,10 @@ class LinearPatchDecoder(BaseModule):
         self.patch_size = patch_size
         self.decoder_pred = nn.Linear(in_channels, patch_size**2 * out_channels)
 
-    def forward(self, patch_tokens: torch.Tensor) -> torch.Tensor:
-        """(B, L, C_in) tokens in raster order -> (B, L, p·p·C) patch pixels."""
-        return self.decoder_pred(patch_tokens)
+    def forward(self, patch_tokens: torch.Tensor, return_hidden: bool = False
+                ) -> Union[torch.Tensor, Tuple[torch.Tensor, torch.Tensor]]:
+        """(B, L, C_in) tokens in raster order -> (B, L, p·p·C) patch pixels; with
+        ``return_hidden``, also the tokens themselves as the hidden states (the contract of
+        ``MAEPretrainDecoder``'s forward)."""
+        pred = self.decoder_pred(patch_tokens)
+        return (pred, patch_tokens) if return_hidden else pred

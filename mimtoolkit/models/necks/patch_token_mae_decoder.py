@@ -1,14 +1,15 @@
 """MAE's decoder for an encoder without a [CLS] token (ConvMAE / ConvViT)."""
 import torch
-from mmpretrain.models.necks import MAEPretrainDecoder
+from mmpretrain.models.necks import MAEPretrainDecoder as MMPretrainMAEDecoder
 from mmpretrain.models.utils import build_2d_sincos_position_embedding
 
 from mimtoolkit.registry import register_part
+from .mae_pretrain_decoder import MAEPretrainDecoder
 
 
 @register_part('neck')
 class PatchTokenMAEDecoder(MAEPretrainDecoder):
-    """mmpretrain's ``MAEPretrainDecoder`` over patch tokens only (no [CLS] row).
+    """MAE's decoder (:class:`MAEPretrainDecoder`) over patch tokens only (no [CLS] row).
 
     mmpretrain's decoder takes ``[CLS] + visible`` tokens and keeps the
     [CLS] at position 0 of its sequence. ConvMAE's encoder has no [CLS]
@@ -39,21 +40,21 @@ class PatchTokenMAEDecoder(MAEPretrainDecoder):
 
     def init_weights(self) -> None:
         """mmpretrain's init, then the sin-cos position embedding without a [CLS] row."""
-        super(MAEPretrainDecoder, self).init_weights()
+        super(MMPretrainMAEDecoder, self).init_weights()
         pos = build_2d_sincos_position_embedding(
             int(self.num_patches**.5), self.decoder_pos_embed.shape[-1], cls_token=False)
         self.decoder_pos_embed.data.copy_(pos.float())
         torch.nn.init.normal_(self.mask_token, std=.02)
 
-    def forward(self, x: torch.Tensor, ids_restore: torch.Tensor) -> torch.Tensor:
-        """Decode every patch from the visible ones.
+    def sequence(self, x: torch.Tensor, ids_restore: torch.Tensor) -> torch.Tensor:
+        """The decoder's normalised last hidden states.
 
         Args:
             x (Tensor): (B, N_vis, C_enc) encoder tokens of the visible patches.
             ids_restore (Tensor): (B, L) long, the mask's un-shuffle indices.
 
         Returns:
-            Tensor: (B, L, p·p·C) predictions, raster order.
+            Tensor: (B, L, C_dec), every patch in raster order.
         """
         x = self.decoder_embed(x)  # (B, N_vis, C)
         masks = self.mask_token.expand(x.shape[0], ids_restore.shape[1] - x.shape[1], -1)
@@ -62,4 +63,4 @@ class PatchTokenMAEDecoder(MAEPretrainDecoder):
         x = x + self.decoder_pos_embed
         for block in self.decoder_blocks:
             x = block(x)
-        return self.decoder_pred(self.decoder_norm(x))
+        return self.decoder_norm(x)

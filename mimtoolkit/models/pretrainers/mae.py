@@ -1,12 +1,11 @@
 """MAE: drop masked patches, decode all, regress pixels of the masked ones."""
-from contextlib import contextmanager
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 from mmpretrain.structures import DataSample
 
 from mimtoolkit.registry import register_part
-from mimtoolkit.models.necks import LinearPatchDecoder
+from mimtoolkit.models.necks import LinearPatchDecoder, MAEPretrainDecoder
 from mimtoolkit.structures import EncoderOutput, MaskInfo, Reconstruction
 from mimtoolkit.utils import require
 from .base_pretrainer import BasePretrainer
@@ -86,9 +85,10 @@ class MAE(BasePretrainer):
             require(self.neck.in_channels == bb.embed_dims, 'model.neck.in_channels',
                     self.neck.in_channels, f'{bb.embed_dims} (the backbone width)')
             return
-        require(not isinstance(self.neck, LinearPatchDecoder), 'model.neck.type',
-                'LinearPatchDecoder', 'a decoder that fills in the dropped patches (e.g. '
-                'MAEPretrainDecoder), or proxies with their branch in the backbone')
+        require(isinstance(self.neck, MAEPretrainDecoder), 'model.neck.type',
+                type(self.neck).__name__, 'a decoder that fills in the dropped patches and gives '
+                "its hidden states: mimtoolkit's MAEPretrainDecoder or PatchTokenMAEDecoder (or "
+                'proxies with their branch in the backbone and LinearPatchDecoder)')
         num_patches = bb.patch_resolution[0] * bb.patch_resolution[1]
         require(self.neck.num_patches == num_patches, 'model.neck.num_patches',
                 self.neck.num_patches, f'{num_patches} (the backbone\'s patch count)')
@@ -104,7 +104,7 @@ class MAE(BasePretrainer):
     @property
     def decoder_extra_tokens(self) -> int:
         """int: Rows before the patches in the decoder's sequence (mmpretrain's: the [CLS])."""
-        return getattr(self.neck, 'num_extra_tokens', 1)
+        return self.neck.num_extra_tokens
 
     def aux_widths(self) -> Dict[str, int]:
         """Visible encoder tokens; masked-patch tokens where something predicts them."""
@@ -130,12 +130,12 @@ class MAE(BasePretrainer):
         latent, features = self.encode_masked(inputs)
         mask_info, losses, masked = latent.mask_info, {}, None
         if self.neck is not None:
-            with self._decoder_hidden_states() as hidden:
-                pred = self.decode(latent)
+            reads_masked = any(head.positions == 'masked' for head in self.aux_heads)
+            pred, hidden = self.decode(latent, return_hidden=reads_masked)
             losses.update(self.head.loss(pred, inputs, mask_info.mask))
-            if 'x' in hidden:  # the encoder's [MASK] tokens, or the decoder's at masked patches
+            if reads_masked:  # the encoder's [MASK] tokens, or the decoder's at masked patches
                 masked = latent.masked if latent.masked is not None else \
-                    mask_info.gather_masked(hidden['x'][:, self.decoder_extra_tokens:])
+                    mask_info.gather_masked(hidden)
         if self.aux_heads:
             views = self.patch_views(inputs, mask_info, latent.visible, masked)
             losses.update(self.aux_losses(views, features))
@@ -145,32 +145,24 @@ class MAE(BasePretrainer):
         require(self.neck is not None, 'model.neck', None,
                 'a pixel decoder to reconstruct images (this model only has auxiliary heads)')
         latent, _ = self.encode_masked(inputs)
-        return self.decode(latent), latent.mask_info
+        return self.decode(latent)[0], latent.mask_info
 
-    def decode(self, latent: EncoderOutput) -> torch.Tensor:
-        """(B, L, p·p·C) pixel predictions from the encoder output: a token at every
-        patch (SemanticMIM's [MASK] branch) through a linear decoder, or the visible
-        tokens through a decoder that fills in the dropped patches."""
-        if latent.has_every_patch:
-            return self.neck(latent.every_patch())
-        return self.neck(latent.leading_and_visible(), latent.mask_info.ids_restore)
+    def decode(self, latent: EncoderOutput, return_hidden: bool = False
+               ) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
+        """Pixel predictions from the encoder output: a token at every patch (SemanticMIM's
+        [MASK] branch) through a linear decoder, or the visible tokens through a decoder
+        that fills in the dropped patches.
 
-    @contextmanager
-    def _decoder_hidden_states(self):
-        """Capture the input of the decoder's prediction layer (its normalised last hidden
-        states, (B, 1 + L, C_dec), (B, L, C_dec) without a [CLS] row; with proxies
-        (B, L, C)) when an auxiliary head reads the
-        masked patches."""
-        seen = {}
-        if not any(head.positions == 'masked' for head in self.aux_heads):
-            yield seen
-            return
-        handle = self.neck.decoder_pred.register_forward_pre_hook(
-            lambda m, args: seen.update(x=args[0]))
-        try:
-            yield seen
-        finally:
-            handle.remove()
+        Returns:
+            tuple[Tensor, Tensor | None]: (B, L, p·p·C) predictions and, with
+            ``return_hidden``, (B, L, C_dec) the decoder's normalised last hidden states (the
+            linear decoder's input tokens), raster order.
+        """
+        args = (latent.every_patch(), ) if latent.has_every_patch else \
+            (latent.leading_and_visible(), latent.mask_info.ids_restore)
+        if return_hidden:
+            return self.neck(*args, return_hidden=True)
+        return self.neck(*args), None
 
     def pixel_mask(self, mask_info: MaskInfo, img_hw: Sequence[int]) -> torch.Tensor:
         """The patch mask as an image.
