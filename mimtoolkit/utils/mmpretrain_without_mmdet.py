@@ -31,6 +31,6 @@ def import_mmpretrain_models() -> None:
     try:
         importlib.import_module('mmpretrain.models')
     finally:
-        if 'mmdet.models' in sys.modules and sys.modules['mmdet.models'] is None:
+        if sys.modules.get('mmdet.models', False) is None:  # our block, not a real import
             del sys.modules['mmdet.models']
         sys.modules.pop(MMDET_LAYER_MODULE, None)

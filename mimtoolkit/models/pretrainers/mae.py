@@ -94,17 +94,12 @@ class MAE(BasePretrainer):
                 self.neck.num_patches, f'{num_patches} (the backbone\'s patch count)')
         require(self.neck.decoder_embed.in_features == bb.embed_dims, 'model.neck.embed_dim',
                 self.neck.decoder_embed.in_features, f'{bb.embed_dims} (the backbone width)')
-        decoder_extra = self.decoder_extra_tokens
+        decoder_extra = self.neck.num_extra_tokens  # rows before the patches: the [CLS]
         require(decoder_extra == bb.num_extra_tokens, 'model.neck.type',
                 type(self.neck).__name__,
                 'PatchTokenMAEDecoder for a backbone without a [CLS] token (ConvViT)'
                 if decoder_extra else 'a decoder with a [CLS] row (MAEPretrainDecoder) for a '
                 'backbone with one')
-
-    @property
-    def decoder_extra_tokens(self) -> int:
-        """int: Rows before the patches in the decoder's sequence (mmpretrain's: the [CLS])."""
-        return self.neck.num_extra_tokens
 
     def aux_widths(self) -> Dict[str, int]:
         """Visible encoder tokens; masked-patch tokens where something predicts them."""
